@@ -1,0 +1,112 @@
+package dev.clae.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.clae.attack.Fgsm;
+import dev.clae.encoder.BnBranch;
+import dev.clae.encoder.ContrastiveNet;
+import dev.clae.loss.ContrastiveLoss;
+import dev.clae.optim.Optimizer;
+
+/**
+ * One training step of a contrastive method, with or without CLAE (Ho and Vasconcelos 2020):
+ *
+ * <ol>
+ *   <li>with CLAE, the adversarial view {@code x_adv} of the anchor views {@code x1} by {@link
+ *       Fgsm}, through the adversarial batch norms;
+ *   <li>{@code z1 = f(x1)}, {@code z2 = f(x2)} through the clean batch norms, each view its own
+ *       pass (so its own batch statistics), and {@code z_adv = f_adv(x_adv)};
+ *   <li>loss {@code L(z1, z2) + alpha * L(z1, z_adv)}, one backward pass, one optimiser update.
+ * </ol>
+ *
+ * Every array a step creates lives in a sub-manager closed at the end of the step, so memory does
+ * not grow over a run.
+ */
+public final class ClaeStep {
+  private final ContrastiveNet net;
+  private final ContrastiveLoss loss;
+  private final Fgsm attack;
+  private final double alpha;
+  private final Optimizer optimizer;
+
+  /**
+   * Creates a step.
+   *
+   * @param attack the FGSM attack, or null for the base method alone
+   * @param alpha weight of the adversarial loss
+   */
+  public ClaeStep(
+      ContrastiveNet net, ContrastiveLoss loss, Fgsm attack, double alpha, Optimizer optimizer) {
+    this.net = net;
+    this.loss = loss;
+    this.attack = attack;
+    this.alpha = alpha;
+    this.optimizer = optimizer;
+  }
+
+  /**
+   * Trains on one batch of two views.
+   *
+   * @param view1 anchor views, {@code B x C x H x W} floats
+   * @param view2 second views
+   * @param shape {@code {B, C, H, W}}
+   * @param lr the learning rate of this step
+   * @throws TrainingDivergedException when the loss is not finite
+   */
+  public StepResult run(NDManager parent, float[] view1, float[] view2, long[] shape, double lr) {
+    try (NDManager step = parent.newSubManager()) {
+      Shape s = new Shape(shape);
+      NDArray x1 = step.create(view1, s);
+      NDArray x2 = step.create(view2, s);
+      NDArray xAdv = attack == null ? null : attack.perturb(net, loss, x1);
+      return train(x1, x2, xAdv, lr);
+    }
+  }
+
+  /**
+   * Trains on views already on the device; {@code xAdv} is the adversarial view of {@code x1} made
+   * elsewhere (or null for the base method). Arrays created here land in {@code x1}'s manager.
+   */
+  public StepResult train(NDArray x1, NDArray x2, NDArray xAdv, double lr) {
+    NDArray total;
+    NDArray clean;
+    NDArray adv = null;
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      NDArray z1 = net.embed(x1, BnBranch.CLEAN, true);
+      NDArray z2 = net.embed(x2, BnBranch.CLEAN, true);
+      clean = loss.compute(z1, z2);
+      total = clean;
+      if (xAdv != null) {
+        NDArray zAdv = net.embed(xAdv, BnBranch.ADVERSARIAL, true);
+        adv = loss.compute(z1, zAdv);
+        total = clean.add(adv.mul((float) alpha));
+      }
+      collector.backward(total);
+    }
+    double value = total.getFloat();
+    if (!Double.isFinite(value)) {
+      throw new TrainingDivergedException(
+          "the loss became "
+              + value
+              + " at optimiser step "
+              + (optimizer.steps() + 1)
+              + "; try a lower optimizer.lr or adversarial.eps");
+    }
+    optimizer.step(lr);
+    double advValue = adv == null ? Double.NaN : adv.getFloat();
+    return new StepResult(value, clean.getFloat(), advValue);
+  }
+
+  /** Returns the network trained. */
+  public ContrastiveNet net() {
+    return net;
+  }
+
+  /** Returns the optimiser. */
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+}
