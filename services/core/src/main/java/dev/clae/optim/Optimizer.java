@@ -58,6 +58,12 @@ public abstract class Optimizer implements AutoCloseable {
       try (NDManager scratch = manager.newSubManager()) {
         NDArray g = w.getGradient();
         g.attach(scratch);
+        // Results of operations land in their first operand's manager: attaching the weight and
+        // its state here for the update keeps every temporary in the scratch scope.
+        scratch.tempAttachAll(w);
+        for (int s = 0; s < slots(); s++) {
+          scratch.tempAttachAll(state.get(i * slots() + s));
+        }
         update(w, g, lr, steps, i * slots());
         g.subi(g);
       }

@@ -1,0 +1,133 @@
+package dev.clae.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clae.config.ClaeConfig;
+import dev.clae.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Short end-to-end runs on synthetic data: learning, outputs, and exact resumption. */
+class TrainRunTest {
+  @TempDir Path dir;
+
+  static ClaeConfig.Builder small(Path out) {
+    return ClaeConfig.builder()
+        .set("data.name", "synthetic")
+        .set("data.synthetic.train.size", "512")
+        .set("data.synthetic.test.size", "300")
+        .set("data.synthetic.image.size", "16")
+        .set("encoder.name", "convnet")
+        .set("encoder.width", "0.5")
+        .set("train.batch.size", "64")
+        .set("optimizer.lr", "1e-3")
+        .set("eval.linear.epochs", "30")
+        .set("eval.linear.lr", "1e-2")
+        .set("eval.knn.k", "20")
+        .set("engine.threads", "2")
+        .set("output.dir", out.toString());
+  }
+
+  @Test
+  void trainingBeatsTheUntrainedEncoderAndWritesItsOutputs() throws Exception {
+    Path out = dir.resolve("run");
+    Map<String, Object> r = new TrainRun(small(out).set("train.epochs", "24").build()).run();
+    double knn = ((Number) r.get("knn_top1")).doubleValue();
+    double untrained = ((Number) r.get("knn_top1_untrained")).doubleValue();
+    assertTrue(knn > untrained + 0.05, "kNN " + knn + " vs untrained " + untrained);
+    Map<?, ?> json = new ObjectMapper().readValue(out.resolve("result.json").toFile(), Map.class);
+    for (String field :
+        List.of(
+            "method",
+            "adversarial",
+            "dataset",
+            "epochs",
+            "seed",
+            "knn_top1",
+            "linear_top1",
+            "knn_top1_untrained",
+            "images_per_second",
+            "final_loss",
+            "train_seconds",
+            "config",
+            "provenance")) {
+      assertTrue(json.containsKey(field), "result.json lacks " + field);
+    }
+    assertEquals(true, json.get("adversarial"));
+    assertEquals("synthetic", json.get("dataset"));
+    List<String> csv = Files.readAllLines(out.resolve("loss_curve.csv"));
+    assertEquals(StepRecord.HEADER, csv.get(0));
+    assertEquals(1 + 24 * 8, csv.size(), "a header and one row a step: 24 epochs of 8 steps");
+    assertTrue(Files.size(out.resolve("loss_curve.png")) > 1000);
+    Map<?, ?> provenance = (Map<?, ?>) json.get("provenance");
+    assertTrue(provenance.containsKey("code_version") && provenance.containsKey("engine"));
+  }
+
+  @Test
+  void resumingFromACheckpointReproducesTheUninterruptedRun() throws Exception {
+    Path straight = dir.resolve("straight");
+    Path split = dir.resolve("split");
+    ClaeConfig.Builder base =
+        small(straight)
+            .set("eval.untrained", "false")
+            .set("eval.linear.epochs", "0")
+            .set("method", "uel");
+    new TrainRun(base.set("train.epochs", "3").build()).run();
+    ClaeConfig.Builder other =
+        small(split)
+            .set("eval.untrained", "false")
+            .set("eval.linear.epochs", "0")
+            .set("method", "uel");
+    new TrainRun(other.set("train.epochs", "2").build()).run();
+    Map<String, Object> resumed = new TrainRun(other.set("train.epochs", "3").build()).run();
+    assertEquals(2, resumed.get("resumed_from_epoch"));
+    List<String> a = Files.readAllLines(straight.resolve("loss_curve.csv"));
+    List<String> b = Files.readAllLines(split.resolve("loss_curve.csv"));
+    assertEquals(a.size(), b.size());
+    for (int i = 1; i < a.size(); i++) {
+      String[] x = a.get(i).split(",");
+      String[] y = b.get(i).split(",");
+      assertEquals(
+          Double.parseDouble(x[2]),
+          Double.parseDouble(y[2]),
+          1e-4,
+          "loss of step " + i + " differs after resuming");
+    }
+    Checkpoint ca = Checkpoint.read(straight.resolve("checkpoints/epoch-00003.ckpt"));
+    Checkpoint cb = Checkpoint.read(split.resolve("checkpoints/epoch-00003.ckpt"));
+    assertEquals(ca.optimizerSteps(), cb.optimizerSteps());
+    assertEquals(ca.weights().length, cb.weights().length);
+  }
+
+  @Test
+  void aCheckpointOfAnotherConfigurationIsRefused() throws Exception {
+    Path out = dir.resolve("run");
+    new TrainRun(small(out).set("train.epochs", "1").set("eval.linear.epochs", "0").build()).run();
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                new TrainRun(
+                        small(out).set("train.epochs", "2").set("adversarial.eps", "0.1").build())
+                    .run());
+    assertTrue(
+        e.getMessage().contains("adversarial.eps=0.03, this run has adversarial.eps=0.1"),
+        e.getMessage());
+  }
+
+  @Test
+  void batchLargerThanTheDataIsRefusedBeforeTraining() {
+    ClaeConfig c = small(dir.resolve("x")).set("data.train.limit", "50").build();
+    ConfigException e = assertThrows(ConfigException.class, () -> new TrainRun(c).prepare());
+    assertEquals(
+        "train.batch.size=64 exceeds the 50 training images (see data.train.limit)",
+        e.getMessage());
+  }
+}
