@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.clae.augment.ViewAugmenter;
 import dev.clae.data.ImageSet;
 import dev.clae.encoder.ContrastiveNet;
+import dev.clae.util.StagingBuffer;
 
 /**
  * Runs unaugmented, normalised images through the network in evaluation mode, with the clean batch
@@ -37,6 +38,7 @@ public final class FeatureExtractor {
     int per = set.imageBytes();
     float[] out = null;
     int dim = 0;
+    StagingBuffer staging = new StagingBuffer();
     for (int start = 0; start < n; start += batchSize) {
       int b = Math.min(batchSize, n - start);
       float[] batch = new float[b * per];
@@ -45,7 +47,7 @@ public final class FeatureExtractor {
       }
       try (NDManager scope = manager.newSubManager()) {
         Shape shape = new Shape(b, set.channels(), set.height(), set.width());
-        NDArray[] outputs = net.evalOutputs(scope.create(batch, shape));
+        NDArray[] outputs = net.evalOutputs(staging.create(scope, batch, shape));
         float[] f = (embedding ? outputs[1] : outputs[0]).toFloatArray();
         if (out == null) {
           dim = f.length / b;

@@ -2,30 +2,24 @@ package dev.clae.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Constant masks over the {@code 2B x 2B} similarity matrix of two stacked views: the positive
- * pairs {@code (k, p(k))} with {@code p(k) = (k + B) mod 2B}, and the diagonal.
+ * pairs {@code (k, p(k))} with {@code p(k) = (k + B) mod 2B}. Built by the engine ({@code [[0, I],
+ * [I, 0]]}), so no host buffer is allocated a step.
  */
 final class PairMasks {
-  private static final Map<Integer, float[]> POSITIVES = new ConcurrentHashMap<>();
-
   private PairMasks() {}
 
   /** Returns the {@code 2B x 2B} positive-pair mask. */
   static NDArray positives(NDManager m, int b) {
-    float[] mask = POSITIVES.computeIfAbsent(b, PairMasks::positiveMask);
-    return m.create(mask, new Shape(2L * b, 2L * b));
-  }
-
-  private static float[] positiveMask(int b) {
-    int n = 2 * b;
-    float[] mask = new float[n * n];
-    for (int k = 0; k < n; k++) {
-      mask[k * n + (k + b) % n] = 1f;
+    NDArray eye = m.eye(b);
+    NDArray zero = m.zeros(eye.getShape());
+    NDArray top = zero.concat(eye, 1);
+    NDArray bottom = eye.concat(zero, 1);
+    NDArray mask = top.concat(bottom, 0);
+    for (NDArray a : new NDArray[] {eye, zero, top, bottom}) {
+      a.close();
     }
     return mask;
   }

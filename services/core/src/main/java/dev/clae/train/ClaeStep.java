@@ -10,6 +10,7 @@ import dev.clae.encoder.BnBranch;
 import dev.clae.encoder.ContrastiveNet;
 import dev.clae.loss.ContrastiveLoss;
 import dev.clae.optim.Optimizer;
+import dev.clae.util.StagingBuffer;
 
 /**
  * One training step of a contrastive method, with or without CLAE (Ho and Vasconcelos 2020):
@@ -31,6 +32,8 @@ public final class ClaeStep {
   private final Fgsm attack;
   private final double alpha;
   private final Optimizer optimizer;
+  private final StagingBuffer staging1 = new StagingBuffer();
+  private final StagingBuffer staging2 = new StagingBuffer();
 
   /**
    * Creates a step.
@@ -59,8 +62,8 @@ public final class ClaeStep {
   public StepResult run(NDManager parent, float[] view1, float[] view2, long[] shape, double lr) {
     try (NDManager step = parent.newSubManager()) {
       Shape s = new Shape(shape);
-      NDArray x1 = step.create(view1, s);
-      NDArray x2 = step.create(view2, s);
+      NDArray x1 = staging1.create(step, view1, s);
+      NDArray x2 = staging2.create(step, view2, s);
       NDArray xAdv = attack == null ? null : attack.perturb(net, loss, x1);
       return train(x1, x2, xAdv, lr);
     }
