@@ -118,8 +118,8 @@ public final class TrainRun {
       ContrastiveNet net = Networks.create(config, image, manager);
       try (Optimizer optimizer = Optimizers.create(config, net.trainableParameters(), manager)) {
         State state = restore(net, optimizer, manager);
-        if (state.extras.get("knn_top1_untrained") == null) {
-          state.extras.put("knn_top1_untrained", untrained(evaluator, net, manager));
+        if (!state.extras.containsKey("knn_top1_untrained")) {
+          untrained(evaluator, net, manager, state.extras);
         }
         train(net, optimizer, augmenter, evaluator, state, manager);
         return finish(net, evaluator, state, provenance, manager);
@@ -127,13 +127,20 @@ public final class TrainRun {
     }
   }
 
-  private Object untrained(Evaluator evaluator, ContrastiveNet net, NDManager manager) {
+  /** Scores the encoder at initialisation, the floor a trained encoder must beat. */
+  private void untrained(
+      Evaluator evaluator, ContrastiveNet net, NDManager manager, Map<String, Object> extras) {
     if (!config.get(Keys.EVAL_UNTRAINED)) {
-      return null;
+      extras.put("knn_top1_untrained", null);
+      extras.put("linear_top1_untrained", null);
+      return;
     }
-    double acc = evaluator.knn(net, manager);
-    LOG.info("untrained encoder: kNN top-1 {}", fmt(acc));
-    return acc;
+    FeatureSet[] features = evaluator.features(net, manager);
+    double knn = evaluator.knn(features, manager);
+    double linear = evaluator.linear(features, manager);
+    extras.put("knn_top1_untrained", knn);
+    extras.put("linear_top1_untrained", Double.isNaN(linear) ? null : linear);
+    LOG.info("untrained encoder: kNN top-1 {}, linear top-1 {}", fmt(knn), fmt(linear));
   }
 
   /** Mutable progress of a run, restored from and saved to checkpoints. */
@@ -262,7 +269,7 @@ public final class TrainRun {
         state.trainSeconds += epochSeconds;
         state.epochsDone = epoch + 1;
         String knn = "";
-        if (knnEvery > 0 && state.epochsDone % knnEvery == 0 && state.epochsDone < epochs) {
+        if (knnEvery > 0 && state.epochsDone % knnEvery == 0) {
           double acc = evaluator.knn(net, manager);
           knnCurve(state)
               .add(
@@ -384,11 +391,13 @@ public final class TrainRun {
     r.put("knn_top1", knn);
     r.put("linear_top1", Double.isNaN(linear) ? null : linear);
     r.put("knn_top1_untrained", state.extras.get("knn_top1_untrained"));
+    r.put("linear_top1_untrained", state.extras.get("linear_top1_untrained"));
     r.put("images_per_second", state.trainSeconds > 0 ? images / state.trainSeconds : 0);
     r.put("final_loss", lastEpochLoss(state.history));
     r.put("train_seconds", state.trainSeconds);
     r.put("eval_seconds", evalSeconds);
     r.put("optimizer_steps", state.history.size());
+    r.put("forward_equivalent_passes", images * passesPerImage(config.get(Keys.ADV_ENABLED)));
     r.put("train_images", data.train().size());
     r.put("test_images", data.test().size());
     r.put("encoder", config.get(Keys.ENCODER) + " width " + config.get(Keys.ENCODER_WIDTH));
@@ -407,6 +416,16 @@ public final class TrainRun {
         Math.round(((Number) r.get("images_per_second")).doubleValue()),
         out.resolve("result.json"));
     return r;
+  }
+
+  /**
+   * Training compute of one image of a step in forward-pass equivalents, the unit in which a base
+   * and a CLAE run are put at equal cost: a trained branch is a forward and a backward with input
+   * and weight gradients (1 + 2); SimCLR trains two branches (6), CLAE adds the attack's forward
+   * and input-only backward (1 + 1) and a third trained branch (3), 11 in all.
+   */
+  static int passesPerImage(boolean adversarial) {
+    return adversarial ? 11 : 6;
   }
 
   private static double lastEpochLoss(List<StepRecord> history) {
