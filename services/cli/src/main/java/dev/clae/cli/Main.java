@@ -54,11 +54,20 @@ public final class Main {
         case "keys":
           printKeys(out);
           return 0;
+        case "local":
+          return LocalCommand.run(rest, out, err);
+        case "submit", "watch", "status", "cancel", "report":
+          return RemoteCommands.run(args[0], RemoteCommands.parse(rest, System.getenv()), out, err);
         default:
-          err.println("clae: unknown command '" + args[0] + "'; commands: train, bench, keys");
+          err.println(
+              "clae: unknown command '"
+                  + args[0]
+                  + "'; commands: train, bench, keys, local, submit, watch, status, cancel,"
+                  + " report");
           return USAGE;
       }
-    } catch (ConfigException | DataException e) {
+    } catch (IllegalArgumentException | DataException e) {
+      // ConfigException is an IllegalArgumentException: bad keys, values and arguments alike.
       err.println("clae: error: " + e.getMessage());
       return USAGE;
     } catch (TrainingDivergedException e) {
@@ -149,6 +158,16 @@ public final class Main {
         "  bench   time a base step against a CLAE step, matrix-product FLOP/s and memory;",
         "          prints one JSON object",
         "  keys    list every config key with its default and meaning",
+        "  local   run the pipeline on this machine: Kafka, S3 and every service as processes,",
+        "          the run submitted through the gRPC API; [--adversaries N] [--work DIR]",
+        "",
+        "against a coordinator (--address host:port or CLAE_COORDINATOR; token from",
+        "CLAE_API_TOKEN, CLAE_API_TOKEN_FILE or --token-file FILE):",
+        "  submit  [--config FILE] [--set key=value ...] [--name NAME] [--watch]",
+        "  watch   RUN      follow a run's progress and results until it ends",
+        "  status  [RUN]    one run, or every run",
+        "  cancel  RUN",
+        "  report  RUN [--out FILE]   the result.json of a completed run",
         "",
         "config files hold key = value lines; --set overrides them. Example:",
         "  clae train --set method=uel --set encoder.name=convnet --set train.epochs=5",

@@ -182,6 +182,16 @@ public final class ClaeConfig {
       for (Key<?> key : Keys.all().values()) {
         config.get(key);
       }
+      int interval = config.get(Keys.PIPELINE_WEIGHTS_INTERVAL);
+      int lag = config.get(Keys.PIPELINE_MAX_LAG);
+      if (interval > lag + 1) {
+        throw new ConfigException(
+            "pipeline.weights.interval.steps="
+                + interval
+                + " exceeds pipeline.max.lag.steps + 1 = "
+                + (lag + 1)
+                + ": some batches would have no weights recent enough to attack with");
+      }
       return config;
     }
 

@@ -582,6 +582,54 @@ public final class Keys {
               "When > 0, clae bench also runs this many CLAE steps of the configured model and"
                   + " reports resident memory at step 20 and at the last step."));
 
+  /** Allowed staleness of adversarial views in the pipeline. */
+  public static final Key<Integer> PIPELINE_MAX_LAG =
+      add(
+          Key.ofInt(
+              "pipeline.max.lag.steps",
+              "0",
+              0,
+              1_000_000,
+              "Pipeline only: an adversarial view made with weights more than this many optimiser"
+                  + " steps older than the trainer's is not trained on and is counted as stale."
+                  + " 0 reproduces the single-process algorithm (the attack sees the weights the"
+                  + " step trains)."));
+
+  /** Steps between weight snapshots in the pipeline. */
+  public static final Key<Integer> PIPELINE_WEIGHTS_INTERVAL =
+      add(
+          Key.ofInt(
+              "pipeline.weights.interval.steps",
+              "1",
+              1,
+              1_000_000,
+              "Pipeline only: the trainer publishes weights for the adversaries every N optimiser"
+                  + " steps; at most pipeline.max.lag.steps + 1, so that every batch has weights"
+                  + " recent enough."));
+
+  /** View batches requested ahead of training in the pipeline. */
+  public static final Key<Integer> PIPELINE_PREFETCH =
+      add(
+          Key.ofInt(
+              "pipeline.prefetch.batches",
+              "4",
+              1,
+              10_000,
+              "Pipeline only: view batches the trainer asks the augmenter for ahead of the one it"
+                  + " trains (the flow-control window)."));
+
+  /** Steps between trainer checkpoints in the pipeline. */
+  public static final Key<Integer> PIPELINE_CHECKPOINT_STEPS =
+      add(
+          Key.ofInt(
+              "pipeline.checkpoint.interval.steps",
+              "0",
+              0,
+              1_000_000,
+              "Pipeline only: the trainer writes a checkpoint to the object store every N steps"
+                  + " (0: at the end of every epoch only); a restarted trainer resumes from the"
+                  + " newest."));
+
   private Keys() {}
 
   private static <T> Key<T> add(Key<T> key) {

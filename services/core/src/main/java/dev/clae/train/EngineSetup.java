@@ -39,4 +39,18 @@ public final class EngineSetup {
     }
     return Device.cpu();
   }
+
+  /**
+   * Readies the calling thread for engine work. PyTorch records autograd graphs per thread and
+   * starts every new thread with recording on; DJL turns it off only on the thread that loaded the
+   * engine, and a {@code GradientCollector} restores whatever mode it found. On any other thread,
+   * every operation would then be recorded and the optimiser's in-place updates of the weights
+   * would fail ("a leaf Variable that requires grad is being used in an in-place operation"). Call
+   * it first on each thread that trains, attacks or evaluates.
+   */
+  public static void prepareThread() {
+    if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
+      ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
+  }
 }

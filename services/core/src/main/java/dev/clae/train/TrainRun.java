@@ -61,6 +61,7 @@ public final class TrainRun {
           "augment.threads",
           "checkpoint.",
           "bench.",
+          "pipeline.",
           "device");
 
   private final ClaeConfig config;
@@ -424,11 +425,12 @@ public final class TrainRun {
    * and weight gradients (1 + 2); SimCLR trains two branches (6), CLAE adds the attack's forward
    * and input-only backward (1 + 1) and a third trained branch (3), 11 in all.
    */
-  static int passesPerImage(boolean adversarial) {
+  public static int passesPerImage(boolean adversarial) {
     return adversarial ? 11 : 6;
   }
 
-  private static double lastEpochLoss(List<StepRecord> history) {
+  /** Returns the mean loss of the last epoch of a loss curve (NaN when it is empty). */
+  public static double lastEpochLoss(List<StepRecord> history) {
     if (history.isEmpty()) {
       return Double.NaN;
     }

@@ -1,0 +1,15 @@
+package dev.clae.augmenter;
+
+import dev.clae.platform.ServiceHost;
+import dev.clae.platform.ServiceLogging;
+
+/** Entry point of the augmenter service: settings from the environment and --set arguments. */
+public final class Main {
+  private Main() {}
+
+  /** Starts the service and runs until it is stopped. */
+  public static void main(String[] args) {
+    ServiceLogging.configure();
+    ServiceHost.main("augmenter", args, AugmenterService::new);
+  }
+}

@@ -1,0 +1,577 @@
+package dev.clae.trainer;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.clae.config.ClaeConfig;
+import dev.clae.config.Keys;
+import dev.clae.encoder.ContrastiveNet;
+import dev.clae.encoder.Networks;
+import dev.clae.loss.Losses;
+import dev.clae.optim.LearningRate;
+import dev.clae.optim.Optimizer;
+import dev.clae.optim.Optimizers;
+import dev.clae.platform.Artifacts;
+import dev.clae.platform.Cancellations;
+import dev.clae.platform.DeadLetters;
+import dev.clae.platform.Kafka;
+import dev.clae.platform.Messages;
+import dev.clae.platform.ObjectStore;
+import dev.clae.platform.Payloads;
+import dev.clae.platform.RejectedMessageException;
+import dev.clae.platform.RunSpecs;
+import dev.clae.platform.ServiceContext;
+import dev.clae.platform.WireCodec;
+import dev.clae.proto.AdversarialBatch;
+import dev.clae.proto.BatchRequest;
+import dev.clae.proto.CheckpointNotice;
+import dev.clae.proto.Progress;
+import dev.clae.proto.RunState;
+import dev.clae.proto.ViewBatch;
+import dev.clae.proto.WeightSnapshot;
+import dev.clae.train.Checkpoint;
+import dev.clae.train.ClaeStep;
+import dev.clae.train.StepRecord;
+import dev.clae.train.StepResult;
+import dev.clae.util.StagingBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one run in the pipeline, step for step as {@code clae train} does, with the attack made
+ * elsewhere:
+ *
+ * <ol>
+ *   <li>restore the newest checkpoint of the run from the object store, or initialise the network
+ *       from the run's seed; pick a fresh generation number, so that batches asked for by an
+ *       earlier incarnation of the trainer are told apart and dropped;
+ *   <li>ask the augmenter for the next {@code pipeline.prefetch.batches} batches, and one more
+ *       after each batch processed (credit-based flow control);
+ *   <li>for batch {@code b}, wait for its views and, with CLAE, its adversarial direction; drop it
+ *       (counted as stale) when the direction was made with weights more than {@code
+ *       pipeline.max.lag.steps} behind, else train on {@code x_adv = x1 + eps * sign};
+ *   <li>publish weights every {@code pipeline.weights.interval.steps} batches, checkpoints at epoch
+ *       ends (and every {@code pipeline.checkpoint.interval.steps}), and notices for the evaluator:
+ *       the untrained encoder, every {@code eval.knn.interval.epochs}, the end.
+ * </ol>
+ *
+ * Weight version {@code v} means the weights after the first {@code v} batches were processed
+ * (trained or dropped), so at a lag of 0 batch {@code b} is attacked with version {@code b}: the
+ * weights it is trained with, as in one process.
+ */
+final class RunTrainer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunTrainer.class);
+  private static final long PROGRESS_EVERY_NANOS = 500_000_000L;
+  private static final int KEEP_CHECKPOINTS = 2;
+
+  private final ServiceContext ctx;
+  private final ObjectStore store;
+  private final Producer<String, byte[]> producer;
+  private final DeadLetters deadLetters;
+  private final Cancellations cancellations;
+  private final RunSpecs.Spec spec;
+  private final ClaeConfig config;
+  private final String run;
+  private final Device device;
+  private final long generation = new SecureRandom().nextLong() & Long.MAX_VALUE;
+  private final Inputs inputs;
+  private final KafkaConsumer<String, byte[]> data;
+  private final boolean adversarial;
+  private final int maxLag;
+  private final int weightsEvery;
+  private final int prefetch;
+  private final int checkpointEvery;
+  private final StagingBuffer staging1 = new StagingBuffer();
+  private final StagingBuffer staging2 = new StagingBuffer();
+  private final StagingBuffer stagingSign = new StagingBuffer();
+
+  private NDManager manager;
+  private ContrastiveNet net;
+  private Optimizer optimizer;
+  private ClaeStep step;
+  private LearningRate schedule;
+  private long processed;
+  private long requestedEnd;
+  private long total = -1;
+  private int stepsPerEpoch;
+  private double trainSeconds;
+  private double waitSeconds;
+  private long stale;
+  private long duplicatesBefore;
+  private long lastLag;
+  private long lagSum;
+  private long lagCount;
+  private long lastWeights = -1;
+  private final List<StepRecord> history = new ArrayList<>();
+  private final Map<String, Object> extras = new LinkedHashMap<>();
+  private long lastProgress;
+
+  RunTrainer(
+      ServiceContext ctx,
+      ObjectStore store,
+      Producer<String, byte[]> producer,
+      DeadLetters deadLetters,
+      Cancellations cancellations,
+      RunSpecs.Spec spec,
+      Device device) {
+    this.ctx = ctx;
+    this.store = store;
+    this.producer = producer;
+    this.deadLetters = deadLetters;
+    this.cancellations = cancellations;
+    this.spec = spec;
+    this.config = spec.config();
+    this.run = spec.runId();
+    this.device = device;
+    this.inputs = new Inputs(run, generation);
+    this.adversarial = config.get(Keys.ADV_ENABLED);
+    this.maxLag = config.get(Keys.PIPELINE_MAX_LAG);
+    this.weightsEvery = config.get(Keys.PIPELINE_WEIGHTS_INTERVAL);
+    this.prefetch = config.get(Keys.PIPELINE_PREFETCH);
+    this.checkpointEvery = config.get(Keys.PIPELINE_CHECKPOINT_STEPS);
+    this.data = Kafka.reader(ctx.settings(), ctx.serviceId() + "-data");
+  }
+
+  /**
+   * Trains the run to its end, unless it is cancelled or {@code stopping} turns true.
+   *
+   * @return the state the run ended in: COMPLETED here means training is done and the final
+   *     checkpoint is announced (the evaluator completes the run)
+   */
+  RunState train(BooleanSupplier stopping) throws Exception {
+    Checkpoint restored = newestCheckpoint();
+    if (restored != null && Boolean.TRUE.equals(restored.extras().get("final"))) {
+      LOG.info("training finished before; announcing the final checkpoint again");
+      notice(
+          CheckpointNotice.Kind.FINAL,
+          restored.optimizerSteps(),
+          restored.epochsDone(),
+          Artifacts.checkpoint(run, ((Number) restored.extras().get("processed")).longValue()),
+          restored.trainSeconds());
+      return RunState.COMPLETED;
+    }
+    processed = restored == null ? 0 : ((Number) restored.extras().get("processed")).longValue();
+    listenFromNow();
+    request(processed + prefetch);
+    ViewBatch first = awaitFirst(stopping);
+    if (first == null) {
+      return cancelledOrStopped();
+    }
+    setUp(first, restored);
+    progress(RunState.RUNNING, null, true);
+    long started = System.nanoTime();
+    double secondsBefore = trainSeconds;
+    while (processed < total) {
+      if (stopping.getAsBoolean()) {
+        return RunState.RUNNING;
+      }
+      if (cancellations.isCancelled(run)) {
+        return cancelledOrStopped();
+      }
+      long b = processed;
+      ViewBatch vb = inputs.views(b);
+      AdversarialBatch ab = adversarial ? inputs.adversarial(b) : null;
+      if (vb == null || (adversarial && ab == null)) {
+        long w0 = System.nanoTime();
+        pollInputs(Duration.ofMillis(50));
+        waitSeconds += (System.nanoTime() - w0) / 1e9;
+        continue;
+      }
+      StepResult r = processBatch(vb, ab);
+      trainSeconds = secondsBefore + (System.nanoTime() - started) / 1e9;
+      afterBatch(b, vb, r);
+    }
+    trainSeconds = secondsBefore + (System.nanoTime() - started) / 1e9;
+    extras.put("final", true);
+    String key = checkpoint();
+    notice(CheckpointNotice.Kind.FINAL, optimizer.steps(), epochsDone(), key, trainSeconds);
+    progress(RunState.EVALUATING, null, true);
+    LOG.info(
+        "training done: {} batches, {} stale, {} duplicates, {} s",
+        processed,
+        stale,
+        duplicates(),
+        String.format("%.1f", trainSeconds));
+    return RunState.COMPLETED;
+  }
+
+  private RunState cancelledOrStopped() {
+    if (cancellations.isCancelled(run)) {
+      progress(RunState.CANCELLED, "cancelled", true);
+      LOG.info("run cancelled at batch {}", processed);
+      return RunState.CANCELLED;
+    }
+    return RunState.RUNNING;
+  }
+
+  /** Points the data reader at the end of the batch topics, before anything is asked for. */
+  private void listenFromNow() {
+    List<TopicPartition> parts = new ArrayList<>();
+    for (String topic : List.of(ctx.topics().views, ctx.topics().adversarial)) {
+      for (PartitionInfo p : data.partitionsFor(topic)) {
+        parts.add(new TopicPartition(topic, p.partition()));
+      }
+    }
+    data.assign(parts);
+    data.seekToEnd(parts);
+    for (TopicPartition p : parts) {
+      data.position(p);
+    }
+  }
+
+  private ViewBatch awaitFirst(BooleanSupplier stopping) {
+    while (!stopping.getAsBoolean() && !cancellations.isCancelled(run)) {
+      pollInputs(Duration.ofMillis(100));
+      ViewBatch vb = inputs.views(processed);
+      if (vb != null) {
+        return vb;
+      }
+    }
+    return null;
+  }
+
+  private void setUp(ViewBatch first, Checkpoint restored) {
+    stepsPerEpoch = first.getStepsPerEpoch();
+    total = (long) first.getEpochs() * stepsPerEpoch;
+    if (first.getShapeCount() != 4) {
+      throw new RejectedMessageException("view shape " + first.getShapeList() + " is not B,C,H,W");
+    }
+    Shape image = new Shape(first.getShape(1), first.getShape(2), first.getShape(3));
+    manager = NDManager.newBaseManager(device);
+    Engine.getInstance().setRandomSeed(Long.hashCode(config.get(Keys.SEED)));
+    net = Networks.create(config, image, manager);
+    optimizer = Optimizers.create(config, net.trainableParameters(), manager);
+    step = new ClaeStep(net, Losses.create(config), null, config.get(Keys.ADV_ALPHA), optimizer);
+    schedule = Optimizers.schedule(config);
+    if (restored != null) {
+      net.loadWeights(restored.weights(), manager);
+      try (NDManager scratch = manager.newSubManager()) {
+        optimizer.loadState(
+            NDList.decode(scratch, restored.optimizerState()), restored.optimizerSteps());
+      }
+      history.addAll(restored.history());
+      trainSeconds = restored.trainSeconds();
+      extras.putAll(restored.extras());
+      stale = ((Number) extras.getOrDefault("stale_batches", 0)).longValue();
+      duplicatesBefore = ((Number) extras.getOrDefault("duplicate_batches", 0)).longValue();
+      lagSum = ((Number) extras.getOrDefault("lag_sum", 0)).longValue();
+      lagCount = ((Number) extras.getOrDefault("lag_count", 0)).longValue();
+      LOG.info(
+          "resuming from the checkpoint at batch {} (generation {})",
+          processed,
+          Long.toHexString(generation));
+    } else {
+      LOG.info(
+          "training {}{}: {} batches, generation {}",
+          config.get(Keys.METHOD),
+          adversarial ? "+CLAE" : "",
+          total,
+          Long.toHexString(generation));
+      String key = writeWeightsForEval(0);
+      notice(CheckpointNotice.Kind.INITIAL, 0, 0, key, 0);
+    }
+    publishWeights();
+  }
+
+  private StepResult processBatch(ViewBatch vb, AdversarialBatch ab) {
+    long b = vb.getBatchId();
+    long[] shape = vb.getShapeList().stream().mapToLong(Long::longValue).toArray();
+    int elements = Math.toIntExact(shape[0] * shape[1] * shape[2] * shape[3]);
+    byte[] bytes = Payloads.read(vb.getViews(), store);
+    float[] v1 = WireCodec.floats(bytes, 0, elements);
+    float[] v2 = WireCodec.floats(bytes, elements, elements);
+    float[] sign = null;
+    if (ab != null) {
+      long lag = b - ab.getWeightVersion();
+      if (lag < 0 || lag > maxLag) {
+        stale++;
+        ctx.metrics().increment("batches_stale_total");
+        LOG.warn("batch {}: adversarial view made with weights {} steps old; dropped", b, lag);
+        return null;
+      }
+      if (ab.getElements() != elements) {
+        throw new RejectedMessageException(
+            "adversarial batch " + b + " has " + ab.getElements() + " pixels, views " + elements);
+      }
+      sign = WireCodec.signs(ab.getPositiveBits(), ab.getZeroIndexList(), ab.getElements());
+      lastLag = lag;
+      lagSum += lag;
+      lagCount++;
+    }
+    int epoch = (int) (b / stepsPerEpoch);
+    double lr = schedule.at(epoch);
+    try (NDManager s = manager.newSubManager()) {
+      Shape sh = new Shape(shape);
+      NDArray x1 = staging1.create(s, v1, sh);
+      NDArray x2 = staging2.create(s, v2, sh);
+      NDArray xAdv = null;
+      if (sign != null) {
+        NDArray direction = stagingSign.create(s, sign, sh);
+        xAdv = x1.add(direction.muli(config.get(Keys.ADV_EPS).floatValue()));
+      }
+      return step.train(x1, x2, xAdv, lr);
+    }
+  }
+
+  private void afterBatch(long b, ViewBatch vb, StepResult r) {
+    int epoch = (int) (b / stepsPerEpoch);
+    if (r != null) {
+      history.add(
+          new StepRecord(
+              optimizer.steps(),
+              epoch,
+              r.loss(),
+              r.cleanLoss(),
+              r.advLoss(),
+              schedule.at(epoch),
+              trainSeconds));
+    }
+    inputs.remove(b);
+    processed = b + 1;
+    if (vb.getViews().hasObjectKey()) {
+      store.delete(vb.getViews().getObjectKey());
+    }
+    if (adversarial && processed % weightsEvery == 0 && processed < total) {
+      publishWeights();
+    }
+    request(processed + prefetch);
+    boolean epochEnd = processed % stepsPerEpoch == 0;
+    boolean last = processed == total;
+    if (!last && (epochEnd || (checkpointEvery > 0 && processed % checkpointEvery == 0))) {
+      checkpoint();
+    }
+    int knnEvery = config.get(Keys.KNN_INTERVAL);
+    if (epochEnd && !last && knnEvery > 0 && epochsDone() % knnEvery == 0) {
+      String key = writeWeightsForEval(processed);
+      notice(CheckpointNotice.Kind.EPOCH, optimizer.steps(), epochsDone(), key, trainSeconds);
+    }
+    if (epochEnd) {
+      LOG.info(
+          "epoch {}/{}: loss {} {} img/s, waited {} s",
+          epochsDone(),
+          total / stepsPerEpoch,
+          r == null ? "n/a" : String.format("%.4f", lastEpochLoss()),
+          Math.round(imagesPerSecond()),
+          String.format("%.1f", waitSeconds));
+    }
+    progress(RunState.RUNNING, null, epochEnd);
+  }
+
+  private void pollInputs(Duration timeout) {
+    for (ConsumerRecord<String, byte[]> rec : data.poll(timeout)) {
+      try {
+        if (rec.topic().equals(ctx.topics().views)) {
+          ViewBatch vb = Messages.parse(ViewBatch.parser(), rec);
+          inputs.offer(vb, processed);
+        } else {
+          AdversarialBatch ab = Messages.parse(AdversarialBatch.parser(), rec);
+          inputs.offer(ab, processed);
+        }
+      } catch (RejectedMessageException e) {
+        deadLetters.reject(rec, e.getMessage());
+      }
+    }
+  }
+
+  private void request(long end) {
+    long capped = total < 0 ? end : Math.min(end, total);
+    if (capped <= requestedEnd && requestedEnd > 0) {
+      return;
+    }
+    long from = Math.max(processed, requestedEnd);
+    if (from >= capped) {
+      return;
+    }
+    BatchRequest req =
+        BatchRequest.newBuilder()
+            .setRunId(run)
+            .setGeneration(generation)
+            .setFirstBatch(from)
+            .setEndBatch(capped)
+            .build();
+    producer.send(
+        new ProducerRecord<>(
+            ctx.topics().requests, Messages.batchKey(run, from), req.toByteArray()));
+    requestedEnd = capped;
+  }
+
+  private void publishWeights() {
+    if (!adversarial || lastWeights == processed) {
+      return;
+    }
+    byte[] w = net.saveWeights();
+    String key = Artifacts.weights(run, generation, processed);
+    store.put(key, w);
+    WeightSnapshot snap =
+        WeightSnapshot.newBuilder()
+            .setRunId(run)
+            .setGeneration(generation)
+            .setVersion(processed)
+            .setObjectKey(key)
+            .setSizeBytes(w.length)
+            .build();
+    producer.send(new ProducerRecord<>(ctx.topics().weights, run, snap.toByteArray()));
+    producer.flush();
+    ctx.metrics().increment("weight_snapshots_total");
+    ctx.metrics().add("weight_bytes_total", w.length);
+    long old = lastWeights - (long) (maxLag + 1) * weightsEvery;
+    if (lastWeights >= 0 && old >= 0) {
+      store.delete(Artifacts.weights(run, generation, old));
+    }
+    lastWeights = processed;
+  }
+
+  private String writeWeightsForEval(long at) {
+    String key = Artifacts.run(run) + String.format("eval-weights/step-%010d.params", at);
+    store.put(key, net.saveWeights());
+    return key;
+  }
+
+  private String checkpoint() {
+    byte[] opt;
+    try (NDManager scratch = manager.newSubManager()) {
+      opt = optimizer.saveState(scratch).encode();
+    }
+    extras.put("processed", processed);
+    extras.put("stale_batches", stale);
+    extras.put("duplicate_batches", duplicates());
+    extras.put("lag_sum", lagSum);
+    extras.put("lag_count", lagCount);
+    extras.put("wait_seconds", waitSeconds);
+    Checkpoint c =
+        new Checkpoint(
+            config.asMap(),
+            epochsDone(),
+            optimizer.steps(),
+            trainSeconds,
+            extras,
+            net.saveWeights(),
+            opt,
+            history);
+    String key = Artifacts.checkpoint(run, processed);
+    store.put(key, c.toBytes());
+    List<String> all = store.list(Artifacts.checkpoints(run));
+    for (int i = 0; i < all.size() - KEEP_CHECKPOINTS; i++) {
+      store.delete(all.get(i));
+    }
+    return key;
+  }
+
+  private Checkpoint newestCheckpoint() {
+    List<String> all = store.list(Artifacts.checkpoints(run));
+    for (int i = all.size() - 1; i >= 0; i--) {
+      try {
+        return Checkpoint.fromBytes(store.get(all.get(i)), store.uri(all.get(i)));
+      } catch (RuntimeException e) {
+        LOG.warn("checkpoint {} is unreadable ({}); trying an older one", all.get(i), e.toString());
+      }
+    }
+    return null;
+  }
+
+  private void notice(CheckpointNotice.Kind kind, long stepNo, int epochs, String key, double s) {
+    CheckpointNotice n =
+        CheckpointNotice.newBuilder()
+            .setRunId(run)
+            .setKind(kind)
+            .setStep(stepNo)
+            .setEpochsDone(epochs)
+            .setObjectKey(key)
+            .setTrainSeconds(s)
+            .build();
+    producer.send(new ProducerRecord<>(ctx.topics().checkpoints, run, n.toByteArray()));
+    producer.flush();
+  }
+
+  private void progress(RunState state, String message, boolean force) {
+    long now = System.nanoTime();
+    if (!force && now - lastProgress < PROGRESS_EVERY_NANOS) {
+      return;
+    }
+    lastProgress = now;
+    Progress.Builder p =
+        Progress.newBuilder()
+            .setRunId(run)
+            .setState(state)
+            .setSource(ctx.serviceId())
+            .setTimeMs(System.currentTimeMillis())
+            .setStep(processed)
+            .setTotalSteps(Math.max(total, 0))
+            .setEpoch(stepsPerEpoch > 0 ? epochsDone() : 0)
+            .setEpochs(stepsPerEpoch > 0 ? (int) (total / stepsPerEpoch) : 0)
+            .setImagesPerSecond(imagesPerSecond())
+            .setTrainSeconds(trainSeconds)
+            .setWaitSeconds(waitSeconds)
+            .setWeightVersion(Math.max(lastWeights, 0))
+            .setLag(lastLag)
+            .setStaleBatches(stale)
+            .setDuplicateBatches(duplicates());
+    if (!history.isEmpty()) {
+      StepRecord h = history.get(history.size() - 1);
+      p.setLoss(h.loss()).setCleanLoss(h.cleanLoss());
+      if (!Double.isNaN(h.advLoss())) {
+        p.setAdversarialLoss(h.advLoss());
+      }
+    }
+    if (message != null) {
+      p.setMessage(message);
+    }
+    producer.send(new ProducerRecord<>(ctx.topics().progress, run, p.build().toByteArray()));
+  }
+
+  /** Reports a failure of the run. */
+  void fail(String message) {
+    progress(RunState.FAILED, message, true);
+    producer.flush();
+  }
+
+  private int epochsDone() {
+    return (int) (processed / stepsPerEpoch);
+  }
+
+  private long duplicates() {
+    return duplicatesBefore + inputs.duplicates();
+  }
+
+  private double imagesPerSecond() {
+    return trainSeconds > 0
+        ? history.size() * (double) config.get(Keys.BATCH_SIZE) / trainSeconds
+        : 0;
+  }
+
+  private double lastEpochLoss() {
+    int e = history.get(history.size() - 1).epoch();
+    return history.stream()
+        .filter(h -> h.epoch() == e)
+        .mapToDouble(StepRecord::loss)
+        .average()
+        .orElse(Double.NaN);
+  }
+
+  @Override
+  public void close() {
+    data.close();
+    if (optimizer != null) {
+      optimizer.close();
+    }
+    if (manager != null) {
+      manager.close();
+    }
+  }
+}
