@@ -126,7 +126,7 @@ public final class AdversaryService implements PipelineService {
   private void pollWeights(Duration timeout) {
     for (ConsumerRecord<String, byte[]> r : weights.poll(timeout)) {
       try {
-        index.add(Messages.parse(WeightSnapshot.parser(), r), r.offset());
+        index.add(Messages.parse(WeightSnapshot.parser(), r));
       } catch (RejectedMessageException e) {
         deadLetters.reject(r, e.getMessage());
       }
@@ -235,9 +235,15 @@ public final class AdversaryService implements PipelineService {
     long t0 = System.nanoTime();
     RunAttack a = attackOf(run, config, shape);
     if (!a.holds(w.getGeneration(), w.getVersion())) {
-      a.load(store.get(w.getObjectKey()), w.getGeneration(), w.getVersion());
+      byte[] weights = Payloads.read(w.getWeights(), store);
+      long l0 = System.nanoTime();
+      ctx.metrics().add("weights_fetch_seconds_total", (l0 - t0) / 1e9);
+      a.load(weights, w.getGeneration(), w.getVersion());
+      ctx.metrics().add("weights_load_seconds_total", (System.nanoTime() - l0) / 1e9);
     }
+    long a0 = System.nanoTime();
     float[] sign = a.direction(view1, shape);
+    ctx.metrics().add("gradient_seconds_total", (System.nanoTime() - a0) / 1e9);
     double seconds = (System.nanoTime() - t0) / 1e9;
     WireCodec.Signs bits = WireCodec.signs(sign);
     AdversarialBatch out =
@@ -254,9 +260,11 @@ public final class AdversaryService implements PipelineService {
             .setAttackSeconds(seconds)
             .build();
     byte[] value = out.toByteArray();
+    long p0 = System.nanoTime();
     producer
         .send(new ProducerRecord<>(ctx.topics().adversarial, Messages.batchKey(run, t), value))
         .get();
+    ctx.metrics().add("publish_seconds_total", (System.nanoTime() - p0) / 1e9);
     ctx.metrics().increment("adversarial_batches_total");
     ctx.metrics().add("adversarial_bytes_total", value.length);
     ctx.metrics().add("attack_seconds_total", seconds);

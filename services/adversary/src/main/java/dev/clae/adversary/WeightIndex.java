@@ -13,19 +13,14 @@ import java.util.TreeMap;
 final class WeightIndex {
   private final Map<String, Map<Long, TreeMap<Long, WeightSnapshot>>> byRun = new HashMap<>();
   private final Map<String, Long> newestGeneration = new HashMap<>();
-  private final Map<String, Long> newestAt = new HashMap<>();
 
   /** Records an announcement. */
-  void add(WeightSnapshot w, long offset) {
+  void add(WeightSnapshot w) {
     byRun
         .computeIfAbsent(w.getRunId(), r -> new HashMap<>())
         .computeIfAbsent(w.getGeneration(), g -> new TreeMap<>())
         .put(w.getVersion(), w);
-    Long at = newestAt.get(w.getRunId());
-    if (at == null || offset > at) {
-      newestAt.put(w.getRunId(), offset);
-      newestGeneration.put(w.getRunId(), w.getGeneration());
-    }
+    newestGeneration.merge(w.getRunId(), w.getGeneration(), Math::max);
   }
 
   /** Returns the snapshot to attack batch {@code t} with, or null when none fits yet. */
@@ -40,11 +35,12 @@ final class WeightIndex {
 
   /**
    * Returns whether batch {@code t} of a generation can no longer be wanted: the trainer has
-   * restarted since (a newer generation announced weights) or has moved past it.
+   * restarted since (a later generation announced weights) or has moved past it. A batch of a
+   * generation whose weights have not arrived yet is not obsolete: they are on their way.
    */
   boolean obsolete(String run, long generation, long t) {
     Long newest = newestGeneration.get(run);
-    if (newest != null && newest != generation) {
+    if (newest != null && newest > generation) {
       return true;
     }
     TreeMap<Long, WeightSnapshot> versions = versions(run, generation);

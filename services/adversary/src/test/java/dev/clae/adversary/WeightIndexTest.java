@@ -16,9 +16,9 @@ class WeightIndexTest {
   @Test
   void picksTheNewestVersionTheLagAllows() {
     WeightIndex idx = new WeightIndex();
-    idx.add(w(1, 0), 0);
-    idx.add(w(1, 2), 1);
-    idx.add(w(1, 4), 2);
+    idx.add(w(1, 0));
+    idx.add(w(1, 2));
+    idx.add(w(1, 4));
     // Lag 0: batch 4 needs version 4 exactly, batch 5 has to wait.
     assertEquals(4, idx.pick("r", 1, 4, 0).getVersion());
     assertNull(idx.pick("r", 1, 5, 0));
@@ -31,11 +31,12 @@ class WeightIndexTest {
   @Test
   void batchesOfARestartedOrPassedTrainerAreObsolete() {
     WeightIndex idx = new WeightIndex();
-    idx.add(w(1, 5), 0);
+    idx.add(w(1, 5));
     assertTrue(idx.obsolete("r", 1, 3), "the trainer is past batch 3");
     assertFalse(idx.obsolete("r", 1, 5));
-    idx.add(w(2, 4), 1);
+    idx.add(w(2, 4));
     assertTrue(idx.obsolete("r", 1, 6), "generation 1 was superseded");
     assertFalse(idx.obsolete("r", 2, 4));
+    assertFalse(idx.obsolete("r", 3, 4), "a later generation's weights are on their way");
   }
 }

@@ -28,6 +28,7 @@ import dev.clae.platform.WireCodec;
 import dev.clae.proto.AdversarialBatch;
 import dev.clae.proto.BatchRequest;
 import dev.clae.proto.CheckpointNotice;
+import dev.clae.proto.Payload;
 import dev.clae.proto.Progress;
 import dev.clae.proto.RunState;
 import dev.clae.proto.ViewBatch;
@@ -89,7 +90,14 @@ final class RunTrainer implements AutoCloseable {
   private final ClaeConfig config;
   private final String run;
   private final Device device;
-  private final long generation = new SecureRandom().nextLong() & Long.MAX_VALUE;
+
+  /**
+   * This incarnation's generation: later incarnations have larger numbers (milliseconds since the
+   * epoch, with random low bits so that two starts in one millisecond still differ).
+   */
+  private final long generation =
+      (System.currentTimeMillis() << 16) | (new SecureRandom().nextInt() & 0xFFFF);
+
   private final Inputs inputs;
   private final KafkaConsumer<String, byte[]> data;
   private final boolean adversarial;
@@ -100,6 +108,8 @@ final class RunTrainer implements AutoCloseable {
   private final StagingBuffer staging1 = new StagingBuffer();
   private final StagingBuffer staging2 = new StagingBuffer();
   private final StagingBuffer stagingSign = new StagingBuffer();
+  private final int inlineMax;
+  private final java.util.ArrayDeque<String> claimChecked = new java.util.ArrayDeque<>();
 
   private NDManager manager;
   private ContrastiveNet net;
@@ -146,6 +156,7 @@ final class RunTrainer implements AutoCloseable {
     this.prefetch = config.get(Keys.PIPELINE_PREFETCH);
     this.checkpointEvery = config.get(Keys.PIPELINE_CHECKPOINT_STEPS);
     this.data = Kafka.reader(ctx.settings(), ctx.serviceId() + "-data");
+    this.inlineMax = ctx.settings().getInt(dev.clae.platform.Settings.INLINE_MAX_BYTES);
   }
 
   /**
@@ -190,10 +201,19 @@ final class RunTrainer implements AutoCloseable {
       if (vb == null || (adversarial && ab == null)) {
         long w0 = System.nanoTime();
         pollInputs(Duration.ofMillis(50));
-        waitSeconds += (System.nanoTime() - w0) / 1e9;
+        double waited = (System.nanoTime() - w0) / 1e9;
+        waitSeconds += waited;
+        ctx.metrics()
+            .add(
+                adversarial && vb != null
+                    ? "wait_adversarial_seconds_total"
+                    : "wait_views_seconds_total",
+                waited);
         continue;
       }
+      long s0 = System.nanoTime();
       StepResult r = processBatch(vb, ab);
+      ctx.metrics().add("step_seconds_total", (System.nanoTime() - s0) / 1e9);
       trainSeconds = secondsBefore + (System.nanoTime() - started) / 1e9;
       afterBatch(b, vb, r);
     }
@@ -348,7 +368,9 @@ final class RunTrainer implements AutoCloseable {
       store.delete(vb.getViews().getObjectKey());
     }
     if (adversarial && processed % weightsEvery == 0 && processed < total) {
+      long p0 = System.nanoTime();
       publishWeights();
+      ctx.metrics().add("weights_publish_seconds_total", (System.nanoTime() - p0) / 1e9);
     }
     request(processed + prefetch);
     boolean epochEnd = processed % stepsPerEpoch == 0;
@@ -416,23 +438,26 @@ final class RunTrainer implements AutoCloseable {
       return;
     }
     byte[] w = net.saveWeights();
-    String key = Artifacts.weights(run, generation, processed);
-    store.put(key, w);
+    Payload payload =
+        Payloads.wrap(w, inlineMax, Artifacts.weights(run, generation, processed), store);
     WeightSnapshot snap =
         WeightSnapshot.newBuilder()
             .setRunId(run)
             .setGeneration(generation)
             .setVersion(processed)
-            .setObjectKey(key)
-            .setSizeBytes(w.length)
+            .setWeights(payload)
             .build();
-    producer.send(new ProducerRecord<>(ctx.topics().weights, run, snap.toByteArray()));
-    producer.flush();
+    byte[] value = snap.toByteArray();
+    producer.send(new ProducerRecord<>(ctx.topics().weights, run, value));
     ctx.metrics().increment("weight_snapshots_total");
     ctx.metrics().add("weight_bytes_total", w.length);
-    long old = lastWeights - (long) (maxLag + 1) * weightsEvery;
-    if (lastWeights >= 0 && old >= 0) {
-      store.delete(Artifacts.weights(run, generation, old));
+    ctx.metrics().add("weight_message_bytes_total", value.length);
+    if (payload.hasObjectKey()) {
+      claimChecked.addLast(payload.getObjectKey());
+      // Adversaries may still read the last max-lag + 1 snapshots; older ones are garbage.
+      while (claimChecked.size() > maxLag + 2) {
+        store.delete(claimChecked.removeFirst());
+      }
     }
     lastWeights = processed;
   }
