@@ -84,20 +84,20 @@ run_sensitivity() {
 # The contrastive loss of trained encoders under FGSM and random-sign perturbations.
 run_perturbation() {
   mkdir -p "$KEPT/perturbation"
-  for name in simclr-s0 simclr-clae-s0; do
+  for name in simclr-s0 simclr-clae-s0 uel-s0 uel-clae-s0; do
     if [ -f "$KEPT/perturbation/$name.json" ]; then
       log "perturbation/$name: kept already, skipped"
       continue
     fi
     "$ROOT/clae" perturb --run "$WORK/main/$name" --set engine.threads="$THREADS" \
-      --set perturb.eps=0.01,0.03,0.1,0.3 --out "$KEPT/perturbation/$name.json"
+      --eps 0.01,0.03,0.1,0.3 --out "$KEPT/perturbation/$name.json"
   done
 }
 
 # 2-D t-SNE of test features of a base run and its CLAE twin.
 run_embedding() {
   mkdir -p "$KEPT/embedding"
-  for name in simclr-s0 simclr-clae-s0; do
+  for name in simclr-s0 simclr-clae-s0 uel-s0 uel-clae-s0; do
     if [ -f "$KEPT/embedding/$name.csv" ]; then
       log "embedding/$name: kept already, skipped"
       continue

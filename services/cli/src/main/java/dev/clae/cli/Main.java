@@ -56,6 +56,10 @@ public final class Main {
           return 0;
         case "local":
           return LocalCommand.run(rest, out, err);
+        case "bench-pipeline":
+          return PipelineBench.run(rest, out);
+        case "perturb", "embed", "evidence-report":
+          return EvidenceCommands.run(args[0], rest, out);
         case "submit", "watch", "status", "cancel", "report":
           return RemoteCommands.run(args[0], RemoteCommands.parse(rest, System.getenv()), out, err);
         default:
@@ -158,6 +162,12 @@ public final class Main {
         "  bench   time a base step against a CLAE step, matrix-product FLOP/s and memory;",
         "          prints one JSON object",
         "  keys    list every config key with its default and meaning",
+        "  bench-pipeline  pipeline throughput against train for one config, bytes a batch costs",
+        "          on the wire, where the time goes; [--rounds N] [--lags 0,1]",
+        "  perturb --run DIR --out FILE [--eps 0.01,0.03,0.1] [--batches N]  loss of a trained",
+        "          encoder under FGSM against random-sign perturbations",
+        "  embed   --run DIR --out FILE.csv [--points N]  t-SNE map of test features",
+        "  evidence-report [--results docs/results] [--doc docs/results.md]  tables and plots",
         "  local   run the pipeline on this machine: Kafka, S3 and every service as processes,",
         "          the run submitted through the gRPC API; [--adversaries N] [--work DIR]",
         "",

@@ -66,6 +66,7 @@ public final class LocalPipeline implements AutoCloseable {
   private int adversaryCount;
   private final java.util.Set<String> killed = new java.util.HashSet<>();
   private volatile boolean closing;
+  private final Map<String, Integer> threadOverrides = new java.util.HashMap<>();
 
   private LocalPipeline(RepoLayout layout, Path workDir, Options options) {
     this.layout = layout;
@@ -234,6 +235,19 @@ public final class LocalPipeline implements AutoCloseable {
     t.start();
   }
 
+  /**
+   * Stops a service politely and starts it again with another engine thread count, waiting until it
+   * is healthy (a benchmark gives the trainer and an adversary a core each this way).
+   */
+  public void restart(String name, int threads) throws IOException {
+    synchronized (services) {
+      killed.add(name);
+      services.get(name).close();
+    }
+    threadOverrides.put(name, threads);
+    restart(name);
+  }
+
   /** Starts a service again after {@link #kill} and waits until it is healthy. */
   public void restart(String name) throws IOException {
     synchronized (services) {
@@ -247,7 +261,7 @@ public final class LocalPipeline implements AutoCloseable {
           case "adversary" -> options.adversaryThreads();
           default -> 1;
         };
-    startService(name, threads);
+    startService(name, threadOverrides.getOrDefault(name, threads));
     awaitHealthy(name);
   }
 

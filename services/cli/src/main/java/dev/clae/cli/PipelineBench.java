@@ -1,0 +1,233 @@
+package dev.clae.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.clae.config.ClaeConfig;
+import dev.clae.config.Keys;
+import dev.clae.local.LocalPipeline;
+import dev.clae.proto.RunState;
+import dev.clae.proto.RunStatus;
+import dev.clae.train.TrainRun;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code clae bench-pipeline --config FILE [--rounds N] [--lags 0,1,4]}: training throughput of the
+ * pipeline against {@code clae train} for the same config, on this machine, with the bytes a batch
+ * costs on the wire and where the trainer's and the adversary's time goes.
+ *
+ * <p>Each round trains the config once in this process ({@code clae train}, all engine threads in
+ * one process), then once through the pipeline at each lag; variants take turns so that machine
+ * noise hits them alike, and medians over rounds are reported. At a lag of 0 the trainer and the
+ * adversary alternate, so each gets every core ({@code engine.threads} of the config); at a lag of
+ * 1 or more they overlap, so each gets half the cores. Only training time counts (evaluation is
+ * excluded in both modes); accuracy is reported beside it.
+ */
+final class PipelineBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private PipelineBench() {}
+
+  static int run(List<String> args, PrintStream out) throws Exception {
+    List<String> configArgs = new ArrayList<>();
+    int rounds = 1;
+    List<Integer> lags = List.of(0, 1);
+    Path work = Path.of("runs", "bench-pipeline");
+    for (int i = 0; i < args.size(); i++) {
+      switch (args.get(i)) {
+        case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
+        case "--lags" -> {
+          lags = new ArrayList<>();
+          for (String s : args.get(++i).split(",")) {
+            lags.add(Integer.parseInt(s.trim()));
+          }
+        }
+        case "--work" -> work = Path.of(args.get(++i));
+        default -> configArgs.add(args.get(i));
+      }
+    }
+    ClaeConfig config = Main.parse(configArgs);
+    int cores = config.get(Keys.THREADS) > 0 ? config.get(Keys.THREADS) : cores();
+    int half = Math.max(1, cores / 2);
+    Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
+    LocalPipeline.Options options = new LocalPipeline.Options(1, cores, cores, 1, 900_000);
+    try (LocalPipeline pipeline = LocalPipeline.start(work.resolve("pipeline"), options);
+        CoordinatorClient client =
+            new CoordinatorClient(pipeline.coordinatorAddress(), pipeline.apiToken())) {
+      for (int r = 1; r <= rounds; r++) {
+        Path dir = work.resolve("train-" + r);
+        ClaeConfig c =
+            config.toBuilder()
+                .set("output.dir", dir.toString())
+                .set("train.resume", "false")
+                .set("engine.threads", String.valueOf(cores))
+                .build();
+        out.println("bench-pipeline: round " + r + ", clae train");
+        runs.computeIfAbsent("train", k -> new ArrayList<>()).add(summary(new TrainRun(c).run()));
+        for (int lag : lags) {
+          int threads = lag == 0 ? cores : half;
+          pipeline.restart("trainer", threads);
+          pipeline.restart("adversary-1", threads);
+          out.println(
+              "bench-pipeline: round "
+                  + r
+                  + ", pipeline at lag "
+                  + lag
+                  + ", "
+                  + threads
+                  + " threads each for trainer and adversary");
+          runs.computeIfAbsent("pipeline_lag" + lag, k -> new ArrayList<>())
+              .add(pipelineRun(pipeline, client, config, lag, threads));
+        }
+      }
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put(
+        "config",
+        config.get(Keys.METHOD)
+            + (config.get(Keys.ADV_ENABLED) ? "+CLAE" : "")
+            + ", "
+            + config.get(Keys.ENCODER)
+            + " width "
+            + config.get(Keys.ENCODER_WIDTH)
+            + ", batch "
+            + config.get(Keys.BATCH_SIZE)
+            + ", "
+            + config.get(Keys.EPOCHS)
+            + " epochs");
+    report.put("cores", cores);
+    report.put("rounds", rounds);
+    double base = median(runs.get("train"), "images_per_second");
+    report.put("train_images_per_second", base);
+    for (int lag : lags) {
+      String k = "pipeline_lag" + lag;
+      double v = median(runs.get(k), "images_per_second");
+      report.put(k + "_images_per_second", v);
+      report.put(k + "_over_train", Math.round(v / base * 1000) / 1000.0);
+    }
+    report.put("runs", runs);
+    out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    Files.createDirectories(work);
+    JSON.writerWithDefaultPrettyPrinter().writeValue(work.resolve("report.json").toFile(), report);
+    return 0;
+  }
+
+  private static Map<String, Object> pipelineRun(
+      LocalPipeline pipeline, CoordinatorClient client, ClaeConfig config, int lag, int threads)
+      throws IOException {
+    Map<String, Double> trainer0 = metrics(pipeline, "trainer");
+    Map<String, Double> adversary0 = metrics(pipeline, "adversary-1");
+    Map<String, Double> augmenter0 = metrics(pipeline, "augmenter");
+    Map<String, String> spec = new LinkedHashMap<>(config.asMap());
+    spec.put("pipeline.max.lag.steps", String.valueOf(lag));
+    RunStatus s = client.submit(spec, "bench-lag" + lag);
+    int status =
+        RemoteCommands.watch(client, s.getRunId(), new PrintStream(PrintStream.nullOutputStream()));
+    RunStatus end = client.get(s.getRunId());
+    if (status != 0 || end.getState() != RunState.COMPLETED) {
+      throw new IllegalStateException(
+          "pipeline run " + s.getRunId() + " ended " + end.getState() + ": " + end.getMessage());
+    }
+    Map<String, Object> result =
+        JSON.readValue(
+            client.report(s.getRunId()).getResultJson(),
+            new TypeReference<Map<String, Object>>() {});
+    Map<String, Object> m = summary(result);
+    m.put("threads_each", threads);
+    m.put("pipeline", result.get("pipeline"));
+    Map<String, Double> t = delta(metrics(pipeline, "trainer"), trainer0);
+    Map<String, Double> a = delta(metrics(pipeline, "adversary-1"), adversary0);
+    Map<String, Double> g = delta(metrics(pipeline, "augmenter"), augmenter0);
+    double batches = ((Number) result.get("optimizer_steps")).doubleValue();
+    Map<String, Object> time = new LinkedHashMap<>();
+    time.put("trainer_step_seconds", per(t, "clae_trainer_step_seconds_total", batches));
+    time.put(
+        "trainer_wait_adversarial_seconds",
+        per(t, "clae_trainer_wait_adversarial_seconds_total", batches));
+    time.put(
+        "trainer_wait_views_seconds", per(t, "clae_trainer_wait_views_seconds_total", batches));
+    time.put(
+        "trainer_weights_publish_seconds",
+        per(t, "clae_trainer_weights_publish_seconds_total", batches));
+    time.put(
+        "adversary_gradient_seconds", per(a, "clae_adversary_gradient_seconds_total", batches));
+    time.put(
+        "adversary_weights_load_seconds",
+        per(a, "clae_adversary_weights_load_seconds_total", batches));
+    time.put("adversary_publish_seconds", per(a, "clae_adversary_publish_seconds_total", batches));
+    time.put("augment_seconds", per(g, "clae_augmenter_augment_seconds_total", batches));
+    m.put("seconds_per_batch", time);
+    Map<String, Object> bytes = new LinkedHashMap<>();
+    double views = g.getOrDefault("clae_augmenter_view_batches_total", 0.0);
+    bytes.put("views_message", views > 0 ? g.get("clae_augmenter_view_bytes_total") / views : 0);
+    bytes.put(
+        "views_payload", views > 0 ? g.get("clae_augmenter_view_payload_bytes_total") / views : 0);
+    double adv = a.getOrDefault("clae_adversary_adversarial_batches_total", 0.0);
+    bytes.put(
+        "adversarial_message", adv > 0 ? a.get("clae_adversary_adversarial_bytes_total") / adv : 0);
+    double snaps = t.getOrDefault("clae_trainer_weight_snapshots_total", 0.0);
+    bytes.put(
+        "weights_message",
+        snaps > 0 ? t.get("clae_trainer_weight_message_bytes_total") / snaps : 0);
+    bytes.put("weight_snapshots_per_batch", snaps / batches);
+    m.put("bytes_per_batch", bytes);
+    return m;
+  }
+
+  private static Map<String, Object> summary(Map<String, Object> result) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (String k :
+        List.of(
+            "images_per_second",
+            "train_seconds",
+            "knn_top1",
+            "linear_top1",
+            "final_loss",
+            "optimizer_steps")) {
+      m.put(k, result.get(k));
+    }
+    return m;
+  }
+
+  private static Map<String, Double> metrics(LocalPipeline p, String service) throws IOException {
+    Map<String, Double> m = new HashMap<>();
+    for (String line : p.metrics(service).split("\n")) {
+      int sp = line.lastIndexOf(' ');
+      if (sp > 0) {
+        m.put(line.substring(0, sp), Double.parseDouble(line.substring(sp + 1)));
+      }
+    }
+    return m;
+  }
+
+  private static Map<String, Double> delta(Map<String, Double> after, Map<String, Double> before) {
+    Map<String, Double> d = new HashMap<>();
+    after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0.0)));
+    return d;
+  }
+
+  private static double per(Map<String, Double> m, String key, double batches) {
+    return Math.round(m.getOrDefault(key, 0.0) / batches * 10000) / 10000.0;
+  }
+
+  private static double median(List<Map<String, Object>> runs, String key) {
+    List<Double> v = new ArrayList<>();
+    for (Map<String, Object> r : runs) {
+      v.add(((Number) r.get(key)).doubleValue());
+    }
+    v.sort(null);
+    int n = v.size();
+    return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+  }
+
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+}
