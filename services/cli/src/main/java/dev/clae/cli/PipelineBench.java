@@ -19,16 +19,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code clae bench-pipeline --config FILE [--rounds N] [--lags 0,1,4]}: training throughput of the
- * pipeline against {@code clae train} for the same config, on this machine, with the bytes a batch
- * costs on the wire and where the trainer's and the adversary's time goes.
+ * {@code clae bench-pipeline --config FILE [--rounds N] [--variants 0:1,1:1,4:2]}: training
+ * throughput of the pipeline against {@code clae train} for the same config, on this machine, with
+ * the bytes a batch costs on the wire and where the trainer's and the adversary's time goes.
  *
  * <p>Each round trains the config once in this process ({@code clae train}, all engine threads in
- * one process), then once through the pipeline at each lag; variants take turns so that machine
- * noise hits them alike, and medians over rounds are reported. At a lag of 0 the trainer and the
- * adversary alternate, so each gets every core ({@code engine.threads} of the config); at a lag of
- * 1 or more they overlap, so each gets half the cores. Only training time counts (evaluation is
- * excluded in both modes); accuracy is reported beside it.
+ * one process), then once through the pipeline for each variant {@code lag:adversaries}; variants
+ * take turns so that machine noise hits them alike, and medians over rounds are reported. At a lag
+ * of 0 the trainer and the adversary alternate, so each gets every core ({@code engine.threads} of
+ * the config); at a lag of 1 or more they overlap, so each gets half the cores. Only training time
+ * counts (evaluation is excluded in both modes); accuracy is reported beside it.
  */
 final class PipelineBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,15 +38,17 @@ final class PipelineBench {
   static int run(List<String> args, PrintStream out) throws Exception {
     List<String> configArgs = new ArrayList<>();
     int rounds = 1;
-    List<Integer> lags = List.of(0, 1);
+    List<int[]> variants = List.of(new int[] {0, 1}, new int[] {1, 1});
     Path work = Path.of("runs", "bench-pipeline");
     for (int i = 0; i < args.size(); i++) {
       switch (args.get(i)) {
         case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
-        case "--lags" -> {
-          lags = new ArrayList<>();
+        case "--variants" -> {
+          variants = new ArrayList<>();
           for (String s : args.get(++i).split(",")) {
-            lags.add(Integer.parseInt(s.trim()));
+            String[] p = s.trim().split(":");
+            variants.add(
+                new int[] {Integer.parseInt(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 1});
           }
         }
         case "--work" -> work = Path.of(args.get(++i));
@@ -71,19 +73,32 @@ final class PipelineBench {
                 .build();
         out.println("bench-pipeline: round " + r + ", clae train");
         runs.computeIfAbsent("train", k -> new ArrayList<>()).add(summary(new TrainRun(c).run()));
-        for (int lag : lags) {
+        for (int[] v : variants) {
+          int lag = v[0];
+          int adversaries = v[1];
           int threads = lag == 0 ? cores : half;
           pipeline.restart("trainer", threads);
-          pipeline.restart("adversary-1", threads);
+          for (int a = 1; a <= adversaries; a++) {
+            if (pipeline.services().containsKey("adversary-" + a)) {
+              pipeline.restart("adversary-" + a, threads);
+            } else {
+              pipeline.addAdversary(threads);
+            }
+          }
+          for (int a = adversaries + 1; pipeline.services().containsKey("adversary-" + a); a++) {
+            pipeline.stop("adversary-" + a);
+          }
           out.println(
               "bench-pipeline: round "
                   + r
                   + ", pipeline at lag "
                   + lag
-                  + ", "
+                  + " with "
+                  + adversaries
+                  + " adversaries, "
                   + threads
-                  + " threads each for trainer and adversary");
-          runs.computeIfAbsent("pipeline_lag" + lag, k -> new ArrayList<>())
+                  + " threads each");
+          runs.computeIfAbsent(name(v), k -> new ArrayList<>())
               .add(pipelineRun(pipeline, client, config, lag, threads));
         }
       }
@@ -106,11 +121,11 @@ final class PipelineBench {
     report.put("rounds", rounds);
     double base = median(runs.get("train"), "images_per_second");
     report.put("train_images_per_second", base);
-    for (int lag : lags) {
-      String k = "pipeline_lag" + lag;
-      double v = median(runs.get(k), "images_per_second");
-      report.put(k + "_images_per_second", v);
-      report.put(k + "_over_train", Math.round(v / base * 1000) / 1000.0);
+    for (int[] v : variants) {
+      String k = name(v);
+      double ips = median(runs.get(k), "images_per_second");
+      report.put(k + "_images_per_second", ips);
+      report.put(k + "_over_train", Math.round(ips / base * 1000) / 1000.0);
     }
     report.put("runs", runs);
     out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
@@ -179,6 +194,10 @@ final class PipelineBench {
     bytes.put("weight_snapshots_per_batch", snaps / batches);
     m.put("bytes_per_batch", bytes);
     return m;
+  }
+
+  private static String name(int[] variant) {
+    return "pipeline_lag" + variant[0] + (variant[1] > 1 ? "_" + variant[1] + "adversaries" : "");
   }
 
   private static Map<String, Object> summary(Map<String, Object> result) {

@@ -256,6 +256,35 @@ class PipelineTest {
     assertNotNull(f.result(next.getRunId()).get("knn_top1"));
   }
 
+  @Test
+  @Order(7)
+  void twoAdversariesShareTheWorkAtALagOfOne() throws Exception {
+    String second = f.pipeline.addAdversary();
+    double before1 = adversarialBatches("adversary-1");
+    Map<String, String> spec = PipelineFixture.smallRun();
+    spec.put("pipeline.max.lag.steps", "1");
+    RunStatus end = f.awaitEnd(f.client.submit(spec, "lag1").getRunId());
+    assertEquals(RunState.COMPLETED, end.getState(), end.getMessage());
+    double first = adversarialBatches("adversary-1") - before1;
+    double other = adversarialBatches(second);
+    assertEquals(16, first + other, 0, "every batch attacked once");
+    assertTrue(first > 0 && other > 0, "both replicas worked: " + first + " and " + other);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> pipeline = (Map<String, Object>) f.result(end.getRunId()).get("pipeline");
+    assertEquals(0, num(pipeline, "stale_batches"), 0);
+    double lag = num(pipeline, "mean_lag_steps");
+    assertTrue(lag >= 0 && lag <= 1, "mean lag " + lag + " within the allowed 1");
+  }
+
+  private double adversarialBatches(String service) throws Exception {
+    for (String line : f.pipeline.metrics(service).split("\n")) {
+      if (line.startsWith("clae_adversary_adversarial_batches_total ")) {
+        return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+      }
+    }
+    return 0;
+  }
+
   private Map<String, String> deadLetters(Topics topics) {
     Map<String, String> reasons = new HashMap<>();
     try (KafkaConsumer<String, byte[]> c = Kafka.reader(f.settings(), "it-dead-letters")) {

@@ -63,7 +63,6 @@ public final class LocalPipeline implements AutoCloseable {
   private LocalKafka kafka;
   private LocalS3 s3;
   private int grpcPort;
-  private int adversaryCount;
   private final java.util.Set<String> killed = new java.util.HashSet<>();
   private volatile boolean closing;
   private final Map<String, Integer> threadOverrides = new java.util.HashMap<>();
@@ -117,9 +116,18 @@ public final class LocalPipeline implements AutoCloseable {
 
   /** Starts one more adversary replica and waits until it is healthy; returns its name. */
   public String addAdversary() throws IOException {
-    adversaryCount++;
-    String name = "adversary-" + adversaryCount;
-    startService(name, options.adversaryThreads());
+    return addAdversary(options.adversaryThreads());
+  }
+
+  /** Starts one more adversary replica with {@code threads} engine threads; returns its name. */
+  public String addAdversary(int threads) throws IOException {
+    int i = 1;
+    while (services.containsKey("adversary-" + i)) {
+      i++;
+    }
+    String name = "adversary-" + i;
+    threadOverrides.put(name, threads);
+    startService(name, threads);
     awaitHealthy(name);
     return name;
   }
@@ -192,6 +200,17 @@ public final class LocalPipeline implements AutoCloseable {
             name + " not healthy after " + HEALTH_TIMEOUT + "; log:\n" + p.logTail(30));
       }
       sleep(200);
+    }
+  }
+
+  /** Stops a service politely and forgets it (the supervisor leaves it stopped). */
+  public void stop(String name) {
+    synchronized (services) {
+      killed.add(name);
+      JavaProcess p = services.remove(name);
+      if (p != null) {
+        p.close();
+      }
     }
   }
 
