@@ -137,18 +137,21 @@ public final class AdversaryService implements PipelineService {
   private void receive(ConsumerRecord<String, byte[]> r) {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     ViewBatch vb = null;
+    float[] view1 = null;
     try {
       vb = Messages.parse(ViewBatch.parser(), r);
       Messages.runId(vb.getRunId());
       ClaeConfig config = specs.get(vb.getRunId()).config();
       if (!config.get(Keys.ADV_ENABLED) || cancellations.isCancelled(vb.getRunId())) {
         vb = null;
+      } else {
+        view1 = anchorViews(vb);
       }
     } catch (RejectedMessageException e) {
       deadLetters.reject(r, e.getMessage());
       vb = null;
     }
-    backlog.add(tp, r.offset(), vb);
+    backlog.add(tp, r.offset(), vb, view1);
     if (vb != null) {
       records.put(key(tp, r.offset()), r);
     }
@@ -172,7 +175,7 @@ public final class AdversaryService implements PipelineService {
       }
       MDC.put("runTag", " [" + run + "]");
       try {
-        attack(vb, w, config);
+        attack(vb, item.view1(), w, config);
       } catch (RejectedMessageException | IllegalArgumentException e) {
         deadLetters.reject(records.get(key(item.partition(), item.offset())), e.getMessage());
       } catch (InterruptedException e) {
@@ -222,16 +225,30 @@ public final class AdversaryService implements PipelineService {
     }
   }
 
-  private void attack(ViewBatch vb, WeightSnapshot w, ClaeConfig config)
+  /**
+   * Reads a batch's anchor views as it arrives, while earlier batches wait for weights, so that the
+   * attack never waits on the store.
+   */
+  private float[] anchorViews(ViewBatch vb) {
+    long[] shape = shapeOf(vb);
+    int elements = Math.toIntExact(shape[0] * shape[1] * shape[2] * shape[3]);
+    return WireCodec.floats(Payloads.read(vb.getViews(), store), 0, elements);
+  }
+
+  private static long[] shapeOf(ViewBatch vb) {
+    long[] shape = vb.getShapeList().stream().mapToLong(Long::longValue).toArray();
+    if (shape.length != 4 || java.util.Arrays.stream(shape).anyMatch(d -> d <= 0)) {
+      throw new RejectedMessageException("view shape " + vb.getShapeList() + " is not B,C,H,W");
+    }
+    return shape;
+  }
+
+  private void attack(ViewBatch vb, float[] view1, WeightSnapshot w, ClaeConfig config)
       throws InterruptedException, ExecutionException {
     String run = vb.getRunId();
     long t = vb.getBatchId();
-    long[] shape = vb.getShapeList().stream().mapToLong(Long::longValue).toArray();
-    if (shape.length != 4) {
-      throw new RejectedMessageException("view shape " + vb.getShapeList() + " is not B,C,H,W");
-    }
-    int elements = Math.toIntExact(shape[0] * shape[1] * shape[2] * shape[3]);
-    float[] view1 = WireCodec.floats(Payloads.read(vb.getViews(), store), 0, elements);
+    long[] shape = shapeOf(vb);
+    int elements = view1.length;
     long t0 = System.nanoTime();
     RunAttack a = attackOf(run, config, shape);
     if (!a.holds(w.getGeneration(), w.getVersion())) {

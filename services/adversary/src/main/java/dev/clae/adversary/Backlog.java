@@ -18,19 +18,19 @@ import org.apache.kafka.common.TopicPartition;
  * partition are answered (or dropped), so a crash loses nothing.
  */
 final class Backlog {
-  /** A received batch and where it came from. */
-  record Item(TopicPartition partition, long offset, ViewBatch batch) {}
+  /** A received batch, its anchor views (read on arrival) and where it came from. */
+  record Item(TopicPartition partition, long offset, ViewBatch batch, float[] view1) {}
 
   private final List<Item> items = new ArrayList<>();
   private final Map<TopicPartition, TreeSet<Long>> open = new HashMap<>();
   private final Map<TopicPartition, Long> next = new HashMap<>();
 
   /** Records an offset as received; {@code batch} null means it needs no answer. */
-  void add(TopicPartition p, long offset, ViewBatch batch) {
+  void add(TopicPartition p, long offset, ViewBatch batch, float[] view1) {
     next.merge(p, offset + 1, Math::max);
     if (batch != null) {
       open.computeIfAbsent(p, k -> new TreeSet<>()).add(offset);
-      items.add(new Item(p, offset, batch));
+      items.add(new Item(p, offset, batch, view1));
     }
   }
 

@@ -16,6 +16,7 @@ final class Inputs {
   private final long generation;
   private final Map<Long, ViewBatch> views = new HashMap<>();
   private final Map<Long, AdversarialBatch> adversarial = new HashMap<>();
+  private final Map<Long, byte[]> payloads = new HashMap<>();
   private long duplicates;
 
   Inputs(String run, long generation) {
@@ -57,6 +58,22 @@ final class Inputs {
     return true;
   }
 
+  /** Keeps the bytes of view batch {@code b}, read as soon as it arrived. */
+  void payload(long b, byte[] bytes) {
+    payloads.put(b, bytes);
+  }
+
+  /** Returns the bytes of view batch {@code b}, or null. */
+  byte[] payload(long b) {
+    return payloads.get(b);
+  }
+
+  /** Forgets a view batch whose bytes could not be read, so that it can be asked for again. */
+  void forgetViews(long b) {
+    views.remove(b);
+    payloads.remove(b);
+  }
+
   /** Returns the view batch {@code b}, or null. */
   ViewBatch views(long b) {
     return views.get(b);
@@ -71,6 +88,7 @@ final class Inputs {
   void remove(long b) {
     views.remove(b);
     adversarial.remove(b);
+    payloads.remove(b);
   }
 
   /** Returns redelivered, superseded or repeated messages seen. */

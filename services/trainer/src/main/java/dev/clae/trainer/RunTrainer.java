@@ -111,6 +111,15 @@ final class RunTrainer implements AutoCloseable {
   private final int inlineMax;
   private final java.util.ArrayDeque<String> claimChecked = new java.util.ArrayDeque<>();
 
+  /** Deletes garbage objects off the training thread, so a step never waits on the store. */
+  private final java.util.concurrent.ExecutorService janitor =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "trainer-janitor");
+            t.setDaemon(true);
+            return t;
+          });
+
   private NDManager manager;
   private ContrastiveNet net;
   private Optimizer optimizer;
@@ -313,7 +322,7 @@ final class RunTrainer implements AutoCloseable {
     long b = vb.getBatchId();
     long[] shape = vb.getShapeList().stream().mapToLong(Long::longValue).toArray();
     int elements = Math.toIntExact(shape[0] * shape[1] * shape[2] * shape[3]);
-    byte[] bytes = Payloads.read(vb.getViews(), store);
+    byte[] bytes = inputs.payload(b);
     float[] v1 = WireCodec.floats(bytes, 0, elements);
     float[] v2 = WireCodec.floats(bytes, elements, elements);
     float[] sign = null;
@@ -365,7 +374,8 @@ final class RunTrainer implements AutoCloseable {
     inputs.remove(b);
     processed = b + 1;
     if (vb.getViews().hasObjectKey()) {
-      store.delete(vb.getViews().getObjectKey());
+      String key = vb.getViews().getObjectKey();
+      janitor.execute(() -> store.delete(key));
     }
     if (adversarial && processed % weightsEvery == 0 && processed < total) {
       long p0 = System.nanoTime();
@@ -400,7 +410,16 @@ final class RunTrainer implements AutoCloseable {
       try {
         if (rec.topic().equals(ctx.topics().views)) {
           ViewBatch vb = Messages.parse(ViewBatch.parser(), rec);
-          inputs.offer(vb, processed);
+          if (inputs.offer(vb, processed)) {
+            // Read the bytes now, while the adversary works, not when the step needs them.
+            try {
+              inputs.payload(vb.getBatchId(), Payloads.read(vb.getViews(), store));
+            } catch (RejectedMessageException e) {
+              inputs.forgetViews(vb.getBatchId());
+              reRequest(vb.getBatchId());
+              throw e;
+            }
+          }
         } else {
           AdversarialBatch ab = Messages.parse(AdversarialBatch.parser(), rec);
           inputs.offer(ab, processed);
@@ -409,6 +428,20 @@ final class RunTrainer implements AutoCloseable {
         deadLetters.reject(rec, e.getMessage());
       }
     }
+  }
+
+  /** Asks again for one batch whose views were unreadable (views are a function of b). */
+  private void reRequest(long b) {
+    BatchRequest req =
+        BatchRequest.newBuilder()
+            .setRunId(run)
+            .setGeneration(generation)
+            .setFirstBatch(b)
+            .setEndBatch(b + 1)
+            .build();
+    producer.send(
+        new ProducerRecord<>(ctx.topics().requests, Messages.batchKey(run, b), req.toByteArray()));
+    ctx.metrics().increment("batches_rerequested_total");
   }
 
   private void request(long end) {
@@ -456,7 +489,8 @@ final class RunTrainer implements AutoCloseable {
       claimChecked.addLast(payload.getObjectKey());
       // Adversaries may still read the last max-lag + 1 snapshots; older ones are garbage.
       while (claimChecked.size() > maxLag + 2) {
-        store.delete(claimChecked.removeFirst());
+        String key = claimChecked.removeFirst();
+        janitor.execute(() -> store.delete(key));
       }
     }
     lastWeights = processed;
@@ -591,6 +625,12 @@ final class RunTrainer implements AutoCloseable {
 
   @Override
   public void close() {
+    janitor.shutdown();
+    try {
+      janitor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     data.close();
     if (optimizer != null) {
       optimizer.close();
