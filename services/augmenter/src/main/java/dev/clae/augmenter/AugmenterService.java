@@ -12,12 +12,12 @@ import dev.clae.platform.ObjectStore;
 import dev.clae.platform.Payloads;
 import dev.clae.platform.PipelineService;
 import dev.clae.platform.RejectedMessageException;
+import dev.clae.platform.RunEvents;
 import dev.clae.platform.RunSpecs;
 import dev.clae.platform.ServiceContext;
 import dev.clae.platform.Settings;
 import dev.clae.platform.WireCodec;
 import dev.clae.proto.BatchRequest;
-import dev.clae.proto.Progress;
 import dev.clae.proto.RunState;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -171,16 +171,7 @@ public final class AugmenterService implements PipelineService {
   private void fail(String run, String message) {
     LOG.error("run cannot be augmented: {}", message);
     failedRuns.put(run, message);
-    Progress p =
-        Progress.newBuilder()
-            .setRunId(run)
-            .setState(RunState.FAILED)
-            .setSource(ctx.serviceId())
-            .setTimeMs(System.currentTimeMillis())
-            .setMessage(message)
-            .build();
-    producer.send(new ProducerRecord<>(ctx.topics().progress, run, p.toByteArray()));
-    producer.flush();
+    RunEvents.publish(ctx, producer, run, RunState.FAILED, message);
   }
 
   @Override

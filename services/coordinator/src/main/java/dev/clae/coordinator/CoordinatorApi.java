@@ -4,7 +4,9 @@ import dev.clae.config.ClaeConfig;
 import dev.clae.config.ConfigException;
 import dev.clae.config.Keys;
 import dev.clae.platform.Artifacts;
+import dev.clae.platform.DataFetch;
 import dev.clae.platform.ObjectStore;
+import dev.clae.platform.RejectedMessageException;
 import dev.clae.platform.RunSpecs;
 import dev.clae.proto.CancelRunRequest;
 import dev.clae.proto.CoordinatorGrpc;
@@ -126,13 +128,11 @@ final class CoordinatorApi extends CoordinatorGrpc.CoordinatorImplBase {
       throw new ConfigException("data.path: required for data.name=" + name);
     }
     if (path.startsWith("s3://")) {
-      String rest = path.substring(5);
-      int slash = rest.indexOf('/');
-      String bucket = slash < 0 ? rest : rest.substring(0, slash);
-      String prefix = slash < 0 ? "" : rest.substring(slash + 1);
-      if (!bucket.equals(store.bucket())) {
-        throw new ConfigException(
-            "data.path=" + path + ": only the pipeline's bucket " + store.bucket() + " is read");
+      String prefix;
+      try {
+        prefix = DataFetch.prefix(path, store);
+      } catch (RejectedMessageException e) {
+        throw new ConfigException(e.getMessage());
       }
       if (store.list(prefix).isEmpty()) {
         throw new ConfigException("data.path=" + path + ": no objects under that prefix");

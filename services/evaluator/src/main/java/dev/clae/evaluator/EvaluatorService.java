@@ -18,11 +18,11 @@ import dev.clae.platform.Messages;
 import dev.clae.platform.ObjectStore;
 import dev.clae.platform.PipelineService;
 import dev.clae.platform.RejectedMessageException;
+import dev.clae.platform.RunEvents;
 import dev.clae.platform.RunSpecs;
 import dev.clae.platform.ServiceContext;
 import dev.clae.proto.CheckpointNotice;
 import dev.clae.proto.EvalResult;
-import dev.clae.proto.Progress;
 import dev.clae.proto.RunState;
 import dev.clae.train.Checkpoint;
 import dev.clae.train.EngineSetup;
@@ -155,17 +155,8 @@ public final class EvaluatorService implements PipelineService {
     }
     producer.send(new ProducerRecord<>(ctx.topics().results, run, result.build().toByteArray()));
     if (n.getKind() == CheckpointNotice.Kind.FINAL) {
-      Progress done =
-          Progress.newBuilder()
-              .setRunId(run)
-              .setState(RunState.COMPLETED)
-              .setSource(ctx.serviceId())
-              .setTimeMs(System.currentTimeMillis())
-              .setStep(n.getStep())
-              .setTrainSeconds(n.getTrainSeconds())
-              .setMessage("result in " + store.uri(Artifacts.result(run)))
-              .build();
-      producer.send(new ProducerRecord<>(ctx.topics().progress, run, done.toByteArray()));
+      RunEvents.publish(
+          ctx, producer, run, RunState.COMPLETED, "result in " + store.uri(Artifacts.result(run)));
     }
     producer.flush();
     ctx.metrics().increment("evaluations_total{kind=\"" + kind + "\"}");
@@ -246,16 +237,7 @@ public final class EvaluatorService implements PipelineService {
 
   private void fail(String run, String message) {
     LOG.error("run cannot be evaluated: {}", message);
-    Progress p =
-        Progress.newBuilder()
-            .setRunId(run)
-            .setState(RunState.FAILED)
-            .setSource(ctx.serviceId())
-            .setTimeMs(System.currentTimeMillis())
-            .setMessage(message)
-            .build();
-    producer.send(new ProducerRecord<>(ctx.topics().progress, run, p.toByteArray()));
-    producer.flush();
+    RunEvents.publish(ctx, producer, run, RunState.FAILED, message);
   }
 
   private static String fmt(Object v) {

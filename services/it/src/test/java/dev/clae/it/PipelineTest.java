@@ -276,6 +276,51 @@ class PipelineTest {
     assertTrue(lag >= 0 && lag <= 1, "mean lag " + lag + " within the allowed 1");
   }
 
+  @Test
+  @Order(8)
+  void realFashionMnistFromTheStoreBeatsTheUntrainedEncoder() throws Exception {
+    Path local = fashionMnist();
+    for (String file :
+        List.of(
+            "train-images-idx3-ubyte.gz",
+            "train-labels-idx1-ubyte.gz",
+            "t10k-images-idx3-ubyte.gz",
+            "t10k-labels-idx1-ubyte.gz")) {
+      f.store.putFile("datasets/fashion-mnist/" + file, local.resolve(file));
+    }
+    Map<String, String> spec = PipelineFixture.smallRun();
+    spec.put("data.name", "fashion-mnist");
+    spec.put("data.path", "s3://" + f.store.bucket() + "/datasets/fashion-mnist");
+    spec.put("data.train.limit", "2048");
+    spec.put("data.test.limit", "1000");
+    spec.put("encoder.width", "0.5");
+    spec.put("train.epochs", "6");
+    spec.put("train.batch.size", "128");
+    spec.put("optimizer.lr", "2e-3");
+    spec.put("eval.knn.k", "50");
+    spec.put("eval.knn.interval.epochs", "0");
+    RunStatus end = f.awaitEnd(f.client.submit(spec, "fashion-mnist").getRunId());
+    assertEquals(RunState.COMPLETED, end.getState(), end.getMessage());
+    Map<String, Object> r = f.result(end.getRunId());
+    assertEquals("fashion-mnist", r.get("dataset"));
+    double knn = num(r, "knn_top1");
+    double untrained = num(r, "knn_top1_untrained");
+    assertTrue(knn > untrained + 0.02, "kNN " + knn + " against untrained " + untrained);
+  }
+
+  /** The Fashion-MNIST files ./clae test fetches (Debian package, or the download cache). */
+  private static Path fashionMnist() {
+    String env = System.getenv("FASHION_MNIST_DIR");
+    Path dir = Path.of(env != null ? env : "/usr/share/datasets/fashion-mnist");
+    if (!Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz"))) {
+      dir = Path.of(System.getProperty("user.home"), ".cache", "clae", "fashion-mnist");
+    }
+    assertTrue(
+        Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz")),
+        "Fashion-MNIST is missing in " + dir + ": run ./deploy/fetch-fashion-mnist.sh");
+    return dir;
+  }
+
   private double adversarialBatches(String service) throws Exception {
     for (String line : f.pipeline.metrics(service).split("\n")) {
       if (line.startsWith("clae_adversary_adversarial_batches_total ")) {

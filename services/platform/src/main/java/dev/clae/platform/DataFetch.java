@@ -19,6 +19,23 @@ public final class DataFetch {
   private DataFetch() {}
 
   /**
+   * Returns the object prefix of an {@code s3://<bucket>/<prefix>} path ending in {@code /}.
+   *
+   * @throws RejectedMessageException when it names another bucket than the pipeline's
+   */
+  public static String prefix(String path, ObjectStore store) {
+    String rest = path.substring("s3://".length());
+    int slash = rest.indexOf('/');
+    String bucket = slash < 0 ? rest : rest.substring(0, slash);
+    String prefix = slash < 0 ? "" : rest.substring(slash + 1);
+    if (!bucket.equals(store.bucket())) {
+      throw new RejectedMessageException(
+          "data.path=" + path + ": only the pipeline's bucket " + store.bucket() + " is readable");
+    }
+    return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+
+  /**
    * Returns the config with {@code data.path} pointing at local files.
    *
    * @throws RejectedMessageException when the path names another bucket or nothing is there
@@ -28,18 +45,8 @@ public final class DataFetch {
     if (!path.startsWith("s3://")) {
       return config;
     }
-    String rest = path.substring("s3://".length());
-    int slash = rest.indexOf('/');
-    String bucket = slash < 0 ? rest : rest.substring(0, slash);
-    String prefix = slash < 0 ? "" : rest.substring(slash + 1);
-    if (!bucket.equals(store.bucket())) {
-      throw new RejectedMessageException(
-          "data.path=" + path + ": only the pipeline's bucket " + store.bucket() + " is readable");
-    }
-    if (!prefix.isEmpty() && !prefix.endsWith("/")) {
-      prefix = prefix + "/";
-    }
-    Path local = Path.of(settings.get(Settings.DATA_CACHE), bucket).resolve(prefix);
+    String prefix = prefix(path, store);
+    Path local = Path.of(settings.get(Settings.DATA_CACHE), store.bucket()).resolve(prefix);
     List<String> keys = store.list(prefix);
     if (keys.isEmpty()) {
       throw new RejectedMessageException("data.path=" + path + ": no objects there");
