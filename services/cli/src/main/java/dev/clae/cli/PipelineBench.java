@@ -55,7 +55,9 @@ final class PipelineBench {
         default -> configArgs.add(args.get(i));
       }
     }
-    ClaeConfig config = Main.parse(configArgs);
+    // Only training is timed; the untrained encoder's evaluation would run beside the first
+    // epoch in the pipeline (before it in one process), so neither mode makes it here.
+    ClaeConfig config = Main.parse(configArgs).toBuilder().set("eval.untrained", "false").build();
     int cores = config.get(Keys.THREADS) > 0 ? config.get(Keys.THREADS) : cores();
     int half = Math.max(1, cores / 2);
     Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
@@ -72,7 +74,12 @@ final class PipelineBench {
                 .set("engine.threads", String.valueOf(cores))
                 .build();
         out.println("bench-pipeline: round " + r + ", clae train");
-        runs.computeIfAbsent("train", k -> new ArrayList<>()).add(summary(new TrainRun(c).run()));
+        double cpu0 = ownCpu();
+        Map<String, Object> t = summary(new TrainRun(c).run());
+        t.put(
+            "cpu_seconds_per_batch",
+            (ownCpu() - cpu0) / ((Number) t.get("optimizer_steps")).doubleValue());
+        runs.computeIfAbsent("train", k -> new ArrayList<>()).add(t);
         for (int[] v : variants) {
           int lag = v[0];
           int adversaries = v[1];
@@ -140,6 +147,7 @@ final class PipelineBench {
     Map<String, Double> trainer0 = metrics(pipeline, "trainer");
     Map<String, Double> adversary0 = metrics(pipeline, "adversary-1");
     Map<String, Double> augmenter0 = metrics(pipeline, "augmenter");
+    Map<String, Double> cpu0 = pipeline.cpuSeconds();
     Map<String, String> spec = new LinkedHashMap<>(config.asMap());
     spec.put("pipeline.max.lag.steps", String.valueOf(lag));
     RunStatus s = client.submit(spec, "bench-lag" + lag);
@@ -154,6 +162,7 @@ final class PipelineBench {
         JSON.readValue(
             client.report(s.getRunId()).getResultJson(),
             new TypeReference<Map<String, Object>>() {});
+    Map<String, Double> cpu1 = pipeline.cpuSeconds();
     Map<String, Object> m = summary(result);
     m.put("threads_each", threads);
     m.put("pipeline", result.get("pipeline"));
@@ -193,6 +202,10 @@ final class PipelineBench {
         snaps > 0 ? t.get("clae_trainer_weight_message_bytes_total") / snaps : 0);
     bytes.put("weight_snapshots_per_batch", snaps / batches);
     m.put("bytes_per_batch", bytes);
+    Map<String, Object> cpu = new LinkedHashMap<>();
+    cpu1.forEach(
+        (k, v) -> cpu.put(k, Math.round((v - cpu0.getOrDefault(k, 0.0)) / batches * 1e4) / 1e4));
+    m.put("cpu_seconds_per_batch", cpu);
     return m;
   }
 
@@ -244,6 +257,14 @@ final class PipelineBench {
     v.sort(null);
     int n = v.size();
     return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+  }
+
+  private static double ownCpu() {
+    return ProcessHandle.current()
+        .info()
+        .totalCpuDuration()
+        .map(d -> d.toNanos() / 1e9)
+        .orElse(Double.NaN);
   }
 
   private static int cores() {

@@ -304,6 +304,22 @@ public final class LocalPipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns the CPU seconds each process has used so far (services, broker and store), for
+   * benchmarks that ask where the time goes.
+   */
+  public Map<String, Double> cpuSeconds() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    services.forEach((name, p) -> out.put(name, cpu(p)));
+    out.put("kafka", cpu(kafka.process()));
+    out.put("s3", cpu(s3.process()));
+    return out;
+  }
+
+  private static double cpu(JavaProcess p) {
+    return p.handle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+  }
+
   /** Returns the services by name. */
   public Map<String, JavaProcess> services() {
     return services;

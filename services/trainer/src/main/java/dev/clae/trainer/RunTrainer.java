@@ -312,8 +312,10 @@ final class RunTrainer implements AutoCloseable {
           adversarial ? "+CLAE" : "",
           total,
           Long.toHexString(generation));
-      String key = writeWeightsForEval(0);
-      notice(CheckpointNotice.Kind.INITIAL, 0, 0, key, 0);
+      if (config.get(Keys.EVAL_UNTRAINED)) {
+        String key = writeWeightsForEval(0);
+        notice(CheckpointNotice.Kind.INITIAL, 0, 0, key, 0);
+      }
     }
     publishWeights();
   }
