@@ -74,11 +74,12 @@ final class PipelineBench {
                 .set("engine.threads", String.valueOf(cores))
                 .build();
         out.println("bench-pipeline: round " + r + ", clae train");
-        double cpu0 = ownCpu();
-        Map<String, Object> t = summary(new TrainRun(c).run());
+        Map<String, Object> full = new TrainRun(c).run();
+        Map<String, Object> t = summary(full);
         t.put(
             "cpu_seconds_per_batch",
-            (ownCpu() - cpu0) / ((Number) t.get("optimizer_steps")).doubleValue());
+            ((Number) full.get("train_cpu_seconds")).doubleValue()
+                / ((Number) t.get("optimizer_steps")).doubleValue());
         runs.computeIfAbsent("train", k -> new ArrayList<>()).add(t);
         for (int[] v : variants) {
           int lag = v[0];
@@ -257,14 +258,6 @@ final class PipelineBench {
     v.sort(null);
     int n = v.size();
     return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
-  }
-
-  private static double ownCpu() {
-    return ProcessHandle.current()
-        .info()
-        .totalCpuDuration()
-        .map(d -> d.toNanos() / 1e9)
-        .orElse(Double.NaN);
   }
 
   private static int cores() {

@@ -250,6 +250,7 @@ public final class TrainRun {
       for (int epoch = state.epochsDone; epoch < epochs; epoch++) {
         double lr = schedule.at(epoch);
         long t0 = System.nanoTime();
+        double cpu0 = processCpuSeconds();
         double sum = 0;
         int[] order = batcher.order(epoch);
         Future<ViewBatch> next = batcher.submit(epoch, 0, order);
@@ -268,6 +269,16 @@ public final class TrainRun {
         }
         double epochSeconds = (System.nanoTime() - t0) / 1e9;
         state.trainSeconds += epochSeconds;
+        // CPU seconds of the whole process over the epoch's steps (all engine and view threads),
+        // evaluation excluded: the compute a step costs, less sensitive than wall time to other
+        // work on a shared machine.
+        double cpu = processCpuSeconds() - cpu0;
+        if (!Double.isNaN(cpu)) {
+          state.extras.merge(
+              "train_cpu_seconds",
+              cpu,
+              (a, b) -> ((Number) a).doubleValue() + ((Number) b).doubleValue());
+        }
         state.epochsDone = epoch + 1;
         String knn = "";
         if (knnEvery > 0 && state.epochsDone % knnEvery == 0) {
@@ -298,6 +309,16 @@ public final class TrainRun {
         }
       }
     }
+  }
+
+  /** Returns the CPU time this process has used, in seconds (NaN where the JVM cannot tell). */
+  static double processCpuSeconds() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      long ns = os.getProcessCpuTime();
+      return ns < 0 ? Double.NaN : ns / 1e9;
+    }
+    return Double.NaN;
   }
 
   @SuppressWarnings("unchecked")
@@ -396,6 +417,7 @@ public final class TrainRun {
     r.put("images_per_second", state.trainSeconds > 0 ? images / state.trainSeconds : 0);
     r.put("final_loss", lastEpochLoss(state.history));
     r.put("train_seconds", state.trainSeconds);
+    r.put("train_cpu_seconds", state.extras.get("train_cpu_seconds"));
     r.put("eval_seconds", evalSeconds);
     r.put("optimizer_steps", state.history.size());
     r.put("forward_equivalent_passes", images * passesPerImage(config.get(Keys.ADV_ENABLED)));

@@ -78,6 +78,7 @@ class TrainRunTest {
             "images_per_second",
             "final_loss",
             "train_seconds",
+            "train_cpu_seconds",
             "config",
             "provenance")) {
       assertTrue(json.containsKey(field), "result.json lacks " + field);
@@ -85,6 +86,11 @@ class TrainRunTest {
     assertEquals(true, json.get("adversarial"));
     assertEquals("synthetic", json.get("dataset"));
     assertEquals("simclr", json.get("method"));
+    double seconds = ((Number) json.get("train_seconds")).doubleValue();
+    double cpu = ((Number) json.get("train_cpu_seconds")).doubleValue();
+    // Two engine threads and one view thread (plus the JVM's own) cannot use more than a few CPU
+    // seconds a second; a training loop that ran used some.
+    assertTrue(cpu > 0.1 * seconds && cpu < 6 * seconds, cpu + " CPU s in " + seconds + " s");
     List<String> csv = Files.readAllLines(out.resolve("loss_curve.csv"));
     assertEquals(StepRecord.HEADER, csv.get(0));
     assertEquals(1 + 24 * 8, csv.size(), "a header and one row a step: 24 epochs of 8 steps");
