@@ -164,6 +164,7 @@ public final class Main {
         "  keys    list every config key with its default and meaning",
         "  bench-pipeline  pipeline throughput against train for one config, bytes a batch costs",
         "          on the wire, where the time goes; [--rounds N] [--variants LAG:ADVERSARIES,...]",
+        "          [--base] (also train without CLAE, for the trainer's cost against a plain step)",
         "  perturb --run DIR --out FILE [--eps 0.01,0.03,0.1] [--batches N]  loss of a trained",
         "          encoder under FGSM against random-sign perturbations",
         "  embed   --run DIR --out FILE.csv [--points N]  t-SNE map of test features",

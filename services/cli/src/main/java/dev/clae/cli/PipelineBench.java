@@ -19,16 +19,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code clae bench-pipeline --config FILE [--rounds N] [--variants 0:1,1:1,4:2]}: training
- * throughput of the pipeline against {@code clae train} for the same config, on this machine, with
- * the bytes a batch costs on the wire and where the trainer's and the adversary's time goes.
+ * {@code clae bench-pipeline --config FILE [--rounds N] [--variants 0:1,1:1,4:2] [--base]}:
+ * training throughput of the pipeline against {@code clae train} for the same config, on this
+ * machine, with the bytes a batch costs on the wire and where the trainer's and the adversary's
+ * time goes.
  *
  * <p>Each round trains the config once in this process ({@code clae train}, all engine threads in
  * one process), then once through the pipeline for each variant {@code lag:adversaries}; variants
  * take turns so that machine noise hits them alike, and medians over rounds are reported. At a lag
  * of 0 the trainer and the adversary alternate, so each gets every core ({@code engine.threads} of
  * the config); at a lag of 1 or more they overlap, so each gets half the cores. Only training time
- * counts (evaluation is excluded in both modes); accuracy is reported beside it.
+ * counts (evaluation is excluded in both modes); accuracy is reported beside it. With {@code
+ * --base} each round also trains the config without CLAE in this process, so the report can put the
+ * trainer's CPU seconds a batch beside a plain step's.
  */
 final class PipelineBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +43,7 @@ final class PipelineBench {
     int rounds = 1;
     List<int[]> variants = List.of(new int[] {0, 1}, new int[] {1, 1});
     Path work = Path.of("runs", "bench-pipeline");
+    boolean withBase = false;
     for (int i = 0; i < args.size(); i++) {
       switch (args.get(i)) {
         case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
@@ -52,6 +56,7 @@ final class PipelineBench {
           }
         }
         case "--work" -> work = Path.of(args.get(++i));
+        case "--base" -> withBase = true;
         default -> configArgs.add(args.get(i));
       }
     }
@@ -74,13 +79,16 @@ final class PipelineBench {
                 .set("engine.threads", String.valueOf(cores))
                 .build();
         out.println("bench-pipeline: round " + r + ", clae train");
-        Map<String, Object> full = new TrainRun(c).run();
-        Map<String, Object> t = summary(full);
-        t.put(
-            "cpu_seconds_per_batch",
-            ((Number) full.get("train_cpu_seconds")).doubleValue()
-                / ((Number) t.get("optimizer_steps")).doubleValue());
-        runs.computeIfAbsent("train", k -> new ArrayList<>()).add(t);
+        runs.computeIfAbsent("train", k -> new ArrayList<>()).add(inProcess(c));
+        if (withBase) {
+          out.println("bench-pipeline: round " + r + ", clae train without CLAE");
+          ClaeConfig b =
+              c.toBuilder()
+                  .set("adversarial.enabled", "false")
+                  .set("output.dir", work.resolve("base-" + r).toString())
+                  .build();
+          runs.computeIfAbsent("train_base", k -> new ArrayList<>()).add(inProcess(b));
+        }
         for (int[] v : variants) {
           int lag = v[0];
           int adversaries = v[1];
@@ -129,11 +137,32 @@ final class PipelineBench {
     report.put("rounds", rounds);
     double base = median(runs.get("train"), "images_per_second");
     report.put("train_images_per_second", base);
+    double trainCpu = median(runs.get("train"), "cpu_seconds_per_batch");
+    report.put("train_cpu_seconds_per_batch", trainCpu);
+    if (runs.containsKey("train_base")) {
+      double ips = median(runs.get("train_base"), "images_per_second");
+      report.put("train_base_images_per_second", ips);
+      double cpu = median(runs.get("train_base"), "cpu_seconds_per_batch");
+      report.put("train_base_cpu_seconds_per_batch", cpu);
+      report.put("train_cpu_over_base_cpu", Math.round(trainCpu / cpu * 1000) / 1000.0);
+    }
     for (int[] v : variants) {
       String k = name(v);
       double ips = median(runs.get(k), "images_per_second");
       report.put(k + "_images_per_second", ips);
       report.put(k + "_over_train", Math.round(ips / base * 1000) / 1000.0);
+      // The trainer's own CPU a batch against all of a CLAE step's in one process: how much of
+      // a step's compute leaves the trainer when the attack runs elsewhere.
+      List<Double> trainer = new ArrayList<>();
+      for (Map<String, Object> run : runs.get(k)) {
+        trainer.add(
+            ((Map<?, ?>) run.get("cpu_seconds_per_batch")).get("trainer") instanceof Number n
+                ? n.doubleValue()
+                : Double.NaN);
+      }
+      double t = medianOf(trainer);
+      report.put(k + "_trainer_cpu_seconds_per_batch", t);
+      report.put(k + "_trainer_cpu_over_train_cpu", Math.round(t / trainCpu * 1000) / 1000.0);
     }
     report.put("runs", runs);
     out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
@@ -255,9 +284,24 @@ final class PipelineBench {
     for (Map<String, Object> r : runs) {
       v.add(((Number) r.get(key)).doubleValue());
     }
+    return medianOf(v);
+  }
+
+  private static double medianOf(List<Double> v) {
     v.sort(null);
     int n = v.size();
     return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+  }
+
+  /** Trains {@code c} in this process and returns its summary with CPU seconds a batch. */
+  private static Map<String, Object> inProcess(ClaeConfig c) throws Exception {
+    Map<String, Object> full = new TrainRun(c).run();
+    Map<String, Object> t = summary(full);
+    t.put(
+        "cpu_seconds_per_batch",
+        ((Number) full.get("train_cpu_seconds")).doubleValue()
+            / ((Number) t.get("optimizer_steps")).doubleValue());
+    return t;
   }
 
   private static int cores() {
