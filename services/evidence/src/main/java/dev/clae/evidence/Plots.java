@@ -46,7 +46,8 @@ final class Plots {
     }
     if (!report.equal().isEmpty()) {
       for (String m : METHODS) {
-        accuracyVsSeconds(m);
+        accuracyVsCompute(m, false);
+        accuracyVsCompute(m, true);
       }
     }
     perturbation();
@@ -90,8 +91,11 @@ final class Plots {
     save(c, "main-accuracy.png");
   }
 
-  /** kNN accuracy against training seconds, averaged over seeds epoch by epoch. */
-  private void accuracyVsSeconds(String m) throws IOException {
+  /**
+   * kNN accuracy against training seconds or against forward-equivalent passes (a count, free of
+   * machine noise), averaged over seeds epoch by epoch.
+   */
+  private void accuracyVsCompute(String m, boolean passes) throws IOException {
     XYSeriesCollection d = new XYSeriesCollection();
     List<Map<String, Object>> base = new ArrayList<>();
     report
@@ -102,12 +106,15 @@ final class Plots {
                 base.add(r);
               }
             });
-    d.addSeries(curve(m + " base (20 epochs)", base));
-    d.addSeries(curve(m + " + CLAE (10 epochs)", report.runs(m, true)));
+    d.addSeries(curve(m + " base (20 epochs)", base, passes));
+    d.addSeries(curve(m + " + CLAE (10 epochs)", report.runs(m, true), passes));
     JFreeChart c =
         ChartFactory.createXYLineChart(
-            m + ": kNN top-1 against training time (mean over seeds)",
-            "training seconds",
+            m
+                + ": kNN top-1 against "
+                + (passes ? "training compute" : "training time")
+                + " (mean over seeds)",
+            passes ? "forward-equivalent passes, millions" : "training seconds",
             "kNN top-1",
             d,
             PlotOrientation.VERTICAL,
@@ -115,21 +122,25 @@ final class Plots {
             false,
             false);
     lines(c);
-    save(c, "accuracy-vs-seconds-" + m + ".png");
+    save(c, (passes ? "accuracy-vs-passes-" : "accuracy-vs-seconds-") + m + ".png");
   }
 
   @SuppressWarnings("unchecked")
-  private static XYSeries curve(String name, List<Map<String, Object>> runs) {
+  private static XYSeries curve(String name, List<Map<String, Object>> runs, boolean passes) {
     Map<Integer, List<double[]>> byEpoch = new TreeMap<>();
     for (Map<String, Object> r : runs) {
+      double passesPerEpoch =
+          ((Number) r.get("forward_equivalent_passes")).doubleValue()
+              / ((Number) r.get("epochs")).doubleValue();
       for (Map<String, Object> pt : (List<Map<String, Object>>) r.get("knn_curve")) {
+        int epoch = ((Number) pt.get("epoch")).intValue();
+        double x =
+            passes
+                ? epoch * passesPerEpoch / 1e6
+                : ((Number) pt.get("train_seconds")).doubleValue();
         byEpoch
-            .computeIfAbsent(((Number) pt.get("epoch")).intValue(), k -> new ArrayList<>())
-            .add(
-                new double[] {
-                  ((Number) pt.get("train_seconds")).doubleValue(),
-                  ((Number) pt.get("knn_top1")).doubleValue()
-                });
+            .computeIfAbsent(epoch, k -> new ArrayList<>())
+            .add(new double[] {x, ((Number) pt.get("knn_top1")).doubleValue()});
       }
     }
     XYSeries s = new XYSeries(name);
