@@ -312,7 +312,7 @@ public final class TrainRun {
   }
 
   /** Returns the CPU time this process has used, in seconds (NaN where the JVM cannot tell). */
-  static double processCpuSeconds() {
+  public static double processCpuSeconds() {
     if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
       long ns = os.getProcessCpuTime();

@@ -57,6 +57,7 @@ final class ResultWriter {
     r.put("images_per_second", ckpt.trainSeconds() > 0 ? images / ckpt.trainSeconds() : 0);
     r.put("final_loss", TrainRun.lastEpochLoss(history));
     r.put("train_seconds", ckpt.trainSeconds());
+    r.put("train_cpu_seconds", x.get("train_cpu_seconds"));
     r.put("eval_seconds", fin.get("eval_seconds"));
     r.put("optimizer_steps", history.size());
     r.put("forward_equivalent_passes", images * TrainRun.passesPerImage(c.get(Keys.ADV_ENABLED)));

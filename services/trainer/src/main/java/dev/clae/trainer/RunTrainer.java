@@ -37,6 +37,7 @@ import dev.clae.train.Checkpoint;
 import dev.clae.train.ClaeStep;
 import dev.clae.train.StepRecord;
 import dev.clae.train.StepResult;
+import dev.clae.train.TrainRun;
 import dev.clae.util.StagingBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -131,6 +132,11 @@ final class RunTrainer implements AutoCloseable {
   private int stepsPerEpoch;
   private double trainSeconds;
   private double waitSeconds;
+
+  /** Process CPU seconds of earlier incarnations' training, and this one's at its start. */
+  private double cpuBefore;
+
+  private double cpuStarted = Double.NaN;
   private long stale;
   private long duplicatesBefore;
   private long lastLag;
@@ -196,6 +202,7 @@ final class RunTrainer implements AutoCloseable {
     setUp(first, restored);
     progress(RunState.RUNNING, null, true);
     long started = System.nanoTime();
+    cpuStarted = TrainRun.processCpuSeconds();
     double secondsBefore = trainSeconds;
     while (processed < total) {
       if (stopping.getAsBoolean()) {
@@ -301,6 +308,7 @@ final class RunTrainer implements AutoCloseable {
       duplicatesBefore = ((Number) extras.getOrDefault("duplicate_batches", 0)).longValue();
       lagSum = ((Number) extras.getOrDefault("lag_sum", 0)).longValue();
       lagCount = ((Number) extras.getOrDefault("lag_count", 0)).longValue();
+      cpuBefore = ((Number) extras.getOrDefault("train_cpu_seconds", 0)).doubleValue();
       LOG.info(
           "resuming from the checkpoint at batch {} (generation {})",
           processed,
@@ -515,6 +523,11 @@ final class RunTrainer implements AutoCloseable {
     extras.put("lag_sum", lagSum);
     extras.put("lag_count", lagCount);
     extras.put("wait_seconds", waitSeconds);
+    if (!Double.isNaN(cpuStarted)) {
+      // The trainer process's CPU while it trained (its engine, Kafka and store clients): the
+      // trainer's share of a step's compute when the attack runs elsewhere.
+      extras.put("train_cpu_seconds", cpuBefore + TrainRun.processCpuSeconds() - cpuStarted);
+    }
     Checkpoint c =
         new Checkpoint(
             config.asMap(),
