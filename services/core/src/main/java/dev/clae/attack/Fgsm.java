@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import dev.clae.encoder.BnBranch;
 import dev.clae.encoder.ContrastiveNet;
 import dev.clae.loss.ContrastiveLoss;
+import dev.clae.util.Scalars;
 
 /**
  * The CLAE adversarial view: one FGSM step (Goodfellow et al. 2015) on a copy of the anchor view
@@ -52,7 +53,7 @@ public final class Fgsm {
    */
   public NDArray perturb(ContrastiveNet net, ContrastiveLoss loss, NDArray anchor) {
     NDArray direction = gradientSign(net, loss, anchor);
-    NDArray adversarial = anchor.add(direction.muli((float) eps));
+    NDArray adversarial = anchor.add(Scalars.muli(direction, eps));
     direction.close();
     return adversarial;
   }

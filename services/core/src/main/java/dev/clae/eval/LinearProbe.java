@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.clae.encoder.Dense;
 import dev.clae.optim.Adam;
+import dev.clae.util.Scalars;
 import dev.clae.util.Seeds;
 import java.util.SplittableRandom;
 
@@ -63,7 +64,7 @@ public final class LinearProbe {
       NDArray target = step.create(oneHot, new Shape(b, train.numClasses()));
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray logits = layer.apply(batch, true);
-        NDArray loss = logits.logSoftmax(1).mul(target).sum().div((float) -b);
+        NDArray loss = Scalars.div(logits.logSoftmax(1).mul(target).sum(), -b);
         gc.backward(loss);
       }
       adam.step(lr);

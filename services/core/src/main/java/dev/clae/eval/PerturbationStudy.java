@@ -10,6 +10,7 @@ import dev.clae.data.ImageSet;
 import dev.clae.encoder.BnBranch;
 import dev.clae.encoder.ContrastiveNet;
 import dev.clae.loss.ContrastiveLoss;
+import dev.clae.util.Scalars;
 import dev.clae.util.Seeds;
 import dev.clae.util.StagingBuffer;
 import java.util.ArrayList;
@@ -132,7 +133,7 @@ public final class PerturbationStudy {
   }
 
   private double lossAt(NDArray x, NDArray z, NDArray direction, double eps) {
-    NDArray perturbed = x.add(direction.mul((float) eps));
+    NDArray perturbed = x.add(Scalars.mul(direction, eps));
     NDArray zp = net.embed(perturbed, BnBranch.CLEAN, false);
     return loss.compute(z, zp).getFloat();
   }

@@ -2,6 +2,7 @@ package dev.clae.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.clae.util.Scalars;
 
 /**
  * BatchCriterion, the instance-spreading loss of UEL (Ye et al. 2019). With {@code 2B} rows {@code
@@ -32,17 +33,17 @@ public final class BatchCriterionLoss implements ContrastiveLoss {
     NDManager m = z1.getManager();
     NDArray z = z1.concat(z2, 0);
     NDArray partner = z2.concat(z1, 0).stopGradient();
-    NDArray pos = z.mul(partner).sum(new int[] {1}).div((float) temperature).exp();
-    NDArray notSelf = m.eye(n).negi().addi(1);
+    NDArray pos = Scalars.div(z.mul(partner).sum(new int[] {1}), temperature).exp();
+    NDArray notSelf = Scalars.addi(m.eye(n).negi(), 1);
     NDArray all =
-        z.matMul(z.transpose().stopGradient()).div((float) temperature).exp().mul(notSelf);
+        Scalars.div(z.matMul(z.transpose().stopGradient()), temperature).exp().mul(notSelf);
     NDArray denominator = all.sum(new int[] {1});
     NDArray logP = pos.div(denominator).log();
     NDArray q = all.div(denominator.reshape(n, 1));
     NDArray positives = PairMasks.positives(m, b);
     NDArray negatives = notSelf.sub(positives);
-    NDArray logNotQ = q.neg().add(1).log().mul(negatives);
-    return logP.sum().add(logNotQ.sum()).div((float) -n);
+    NDArray logNotQ = Scalars.add(q.neg(), 1).log().mul(negatives);
+    return Scalars.div(logP.sum().add(logNotQ.sum()), -n);
   }
 
   @Override

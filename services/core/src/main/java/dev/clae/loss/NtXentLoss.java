@@ -2,6 +2,7 @@ package dev.clae.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.clae.util.Scalars;
 
 /**
  * NT-Xent, the loss of SimCLR (Chen et al. 2020). With {@code z} the {@code 2B} rows of both views
@@ -28,11 +29,11 @@ public final class NtXentLoss implements ContrastiveLoss {
     int b = Math.toIntExact(z1.getShape().get(0));
     NDManager m = z1.getManager();
     NDArray z = z1.concat(z2, 0);
-    NDArray sim = z.matMul(z.transpose()).div((float) temperature);
-    NDArray masked = sim.sub(m.eye(2 * b).muli(SELF_MASK));
+    NDArray sim = Scalars.div(z.matMul(z.transpose()), temperature);
+    NDArray masked = sim.sub(Scalars.muli(m.eye(2 * b), SELF_MASK));
     NDArray logProb = masked.logSoftmax(1);
     NDArray positives = PairMasks.positives(m, b);
-    return logProb.mul(positives).sum().div(-2f * b);
+    return Scalars.div(logProb.mul(positives).sum(), -2.0 * b);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.clae.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.clae.util.Scalars;
 
 /**
  * Plain InfoNCE from view one to view two: a softmax over the {@code B x B} cross-view similarity
@@ -21,8 +22,8 @@ public final class PlainInfoNceLoss implements ContrastiveLoss {
   @Override
   public NDArray compute(NDArray z1, NDArray z2) {
     int b = Math.toIntExact(z1.getShape().get(0));
-    NDArray logProb = z1.matMul(z2.transpose()).div((float) temperature).logSoftmax(1);
-    return logProb.mul(z1.getManager().eye(b)).sum().div((float) -b);
+    NDArray logProb = Scalars.div(z1.matMul(z2.transpose()), temperature).logSoftmax(1);
+    return Scalars.div(logProb.mul(z1.getManager().eye(b)).sum(), -b);
   }
 
   @Override

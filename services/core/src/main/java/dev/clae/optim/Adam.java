@@ -3,6 +3,7 @@ package dev.clae.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.clae.util.Scalars;
 import java.util.List;
 
 /**
@@ -36,14 +37,14 @@ public final class Adam extends Optimizer {
 
   @Override
   protected void update(NDArray w, NDArray g, double lr, long t, int slot) {
-    NDArray d = weightDecay == 0 ? g : g.add(w.mul((float) weightDecay));
+    NDArray d = weightDecay == 0 ? g : g.add(Scalars.mul(w, weightDecay));
     NDArray m = state.get(slot);
     NDArray v = state.get(slot + 1);
-    m.muli((float) B1).addi(d.mul((float) (1 - B1)));
-    v.muli((float) B2).addi(d.square().muli((float) (1 - B2)));
+    Scalars.muli(m, B1).addi(Scalars.mul(d, 1 - B1));
+    Scalars.muli(v, B2).addi(Scalars.muli(d.square(), 1 - B2));
     double bc1 = 1 - Math.pow(B1, t);
     double bc2 = 1 - Math.pow(B2, t);
-    NDArray denominator = v.sqrt().divi((float) Math.sqrt(bc2)).addi((float) EPS);
-    w.subi(m.div(denominator).muli((float) (lr / bc1)));
+    NDArray denominator = Scalars.addi(Scalars.divi(v.sqrt(), Math.sqrt(bc2)), EPS);
+    w.subi(Scalars.muli(m.div(denominator), lr / bc1));
   }
 }

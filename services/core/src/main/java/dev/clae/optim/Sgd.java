@@ -3,6 +3,7 @@ package dev.clae.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.clae.util.Scalars;
 import java.util.List;
 
 /**
@@ -28,9 +29,9 @@ public final class Sgd extends Optimizer {
 
   @Override
   protected void update(NDArray w, NDArray g, double lr, long t, int slot) {
-    NDArray d = weightDecay == 0 ? g : g.add(w.mul((float) weightDecay));
+    NDArray d = weightDecay == 0 ? g : g.add(Scalars.mul(w, weightDecay));
     NDArray buf = state.get(slot);
-    buf.muli((float) momentum).addi(d);
-    w.subi(buf.mul((float) lr));
+    Scalars.muli(buf, momentum).addi(d);
+    w.subi(Scalars.mul(buf, lr));
   }
 }

@@ -10,6 +10,7 @@ import dev.clae.encoder.BnBranch;
 import dev.clae.encoder.ContrastiveNet;
 import dev.clae.loss.ContrastiveLoss;
 import dev.clae.optim.Optimizer;
+import dev.clae.util.Scalars;
 import dev.clae.util.StagingBuffer;
 
 /**
@@ -85,7 +86,7 @@ public final class ClaeStep {
       if (xAdv != null) {
         NDArray zAdv = net.embed(xAdv, BnBranch.ADVERSARIAL, true);
         adv = loss.compute(z1, zAdv);
-        total = clean.add(adv.mul((float) alpha));
+        total = clean.add(Scalars.mul(adv, alpha));
       }
       collector.backward(total);
     }

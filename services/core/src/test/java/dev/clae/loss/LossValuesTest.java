@@ -1,12 +1,15 @@
 package dev.clae.loss;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.clae.Collections;
 import dev.clae.TestArrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -192,5 +195,45 @@ class LossValuesTest {
 
   private static double sim(float[] z, int d, int i, int j) {
     return TestArrays.dot(TestArrays.row(z, d, i), TestArrays.row(z, d, j));
+  }
+
+  /** Returns the gradients of a loss with respect to both views, optionally collecting first. */
+  private float[][] gradients(ContrastiveLoss loss, boolean collect) throws InterruptedException {
+    try (NDManager s = m.newSubManager()) {
+      NDArray z1 = TestArrays.unitRows(s, 6, 5, 11);
+      NDArray z2 = TestArrays.unitRows(s, 6, 5, 12);
+      z1.setRequiresGradient(true);
+      z2.setRequiresGradient(true);
+      try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+        NDArray value = loss.compute(z1, z2);
+        if (collect) {
+          Collections.collectAndReuse();
+        }
+        c.backward(value);
+      }
+      return new float[][] {z1.getGradient().toFloatArray(), z2.getGradient().toFloatArray()};
+    }
+  }
+
+  @Test
+  void gradientsDoNotDependOnACollectionBeforeBackward() throws InterruptedException {
+    // The losses' constants (temperature, batch size) must stay alive in the graph however the
+    // JVM's collector runs; the same computation twice must give the same bits.
+    for (ContrastiveLoss loss :
+        new ContrastiveLoss[] {
+          new NtXentLoss(0.5), new BatchCriterionLoss(0.1), new PlainInfoNceLoss(0.2)
+        }) {
+      float[][] plain = gradients(loss, false);
+      for (int round = 0; round < 2; round++) {
+        float[][] collected = gradients(loss, true);
+        assertArrayEquals(plain[0], collected[0], loss.name() + ": gradient of z1");
+        assertArrayEquals(plain[1], collected[1], loss.name() + ": gradient of z2");
+      }
+      double norm = 0;
+      for (float g : plain[0]) {
+        norm += g * g;
+      }
+      assertTrue(norm > 1e-6, loss.name() + ": the gradient must not vanish, |g|^2 = " + norm);
+    }
   }
 }

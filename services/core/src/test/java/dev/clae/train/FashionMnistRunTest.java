@@ -1,7 +1,6 @@
 package dev.clae.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.clae.config.ClaeConfig;
 import java.nio.file.Files;
@@ -50,24 +49,11 @@ class FashionMnistRunTest {
             .set("eval.knn.k", "50")
             .set("engine.threads", "2")
             .build();
-    // The same run is deterministic here (kNN 0.7070 against 0.6460), yet two of seven full test
-    // runs (one of them CI's) have seen one learning run in the suite end far lower; the
-    // cause is not found (docs/core.md). A run that does not learn is repeated once in a new
-    // folder, and the test fails if the repeat does not learn either.
-    String first = "";
-    for (int attempt = 1; attempt <= 2; attempt++) {
-      ClaeConfig a =
-          c.toBuilder().set("output.dir", out.resolve("attempt-" + attempt).toString()).build();
-      Map<String, Object> r = new TrainRun(a).run();
-      double knn = ((Number) r.get("knn_top1")).doubleValue();
-      double untrained = ((Number) r.get("knn_top1_untrained")).doubleValue();
-      String trace = "kNN " + knn + " vs untrained " + untrained;
-      if (knn > untrained + 0.02) {
-        return;
-      }
-      System.err.println("FashionMnistRunTest: attempt " + attempt + " did not learn: " + trace);
-      first = first.isEmpty() ? trace : first + "; then " + trace;
-    }
-    fail("two runs did not learn: " + first);
+    Map<String, Object> r =
+        new TrainRun(c.toBuilder().set("output.dir", out.toString()).build()).run();
+    double knn = ((Number) r.get("knn_top1")).doubleValue();
+    double untrained = ((Number) r.get("knn_top1_untrained")).doubleValue();
+    // Measured: kNN 0.7070 against 0.6460 untrained.
+    assertTrue(knn > untrained + 0.02, "kNN " + knn + " vs untrained " + untrained);
   }
 }

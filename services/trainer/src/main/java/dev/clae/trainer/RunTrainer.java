@@ -38,6 +38,7 @@ import dev.clae.train.ClaeStep;
 import dev.clae.train.StepRecord;
 import dev.clae.train.StepResult;
 import dev.clae.train.TrainRun;
+import dev.clae.util.Scalars;
 import dev.clae.util.StagingBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -362,7 +363,7 @@ final class RunTrainer implements AutoCloseable {
       NDArray xAdv = null;
       if (sign != null) {
         NDArray direction = stagingSign.create(s, sign, sh);
-        xAdv = x1.add(direction.muli(config.get(Keys.ADV_EPS).floatValue()));
+        xAdv = x1.add(Scalars.muli(direction, config.get(Keys.ADV_EPS)));
       }
       return step.train(x1, x2, xAdv, lr);
     }

@@ -1,0 +1,74 @@
+package dev.clae.util;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Arithmetic between an array and a number through a scalar the engine owns. Use these instead of
+ * DJL's {@code NDArray.mul(Number)}, {@code div(Number)}, {@code add(Number)} and the like.
+ *
+ * <p>DJL turns the number into a one-element array whose memory is a JVM direct buffer (PyTorch's
+ * {@code from_blob}) and closes that array as soon as the operation returns, which drops the only
+ * JVM reference to the buffer. PyTorch's autograd may still hold the scalar: a product keeps its
+ * factor and a quotient its divisor for the backward pass. When a garbage collection runs between
+ * the forward and the backward pass, the buffer is freed, the allocator hands its bytes to someone
+ * else, and backward multiplies the gradient by whatever was written there since: a wrong scale, a
+ * flipped sign, zero or NaN, depending on when the collector ran. Training was then not
+ * reproducible inside long-lived JVMs (test runs, services). A scalar made by {@code torch.full}
+ * lives in memory PyTorch owns and reference-counts, so the graph keeps it alive however soon the
+ * JVM handle is closed.
+ */
+public final class Scalars {
+  private static final Shape SCALAR = new Shape();
+
+  private Scalars() {}
+
+  /**
+   * Returns a 0-d float array holding {@code v}, owned by the engine, in {@code like}'s manager.
+   */
+  public static NDArray of(NDArray like, double v) {
+    return like.getManager().full(SCALAR, (float) v);
+  }
+
+  /** Returns {@code x * v}. */
+  public static NDArray mul(NDArray x, double v) {
+    try (NDArray s = of(x, v)) {
+      return x.mul(s);
+    }
+  }
+
+  /** Returns {@code x / v}. */
+  public static NDArray div(NDArray x, double v) {
+    try (NDArray s = of(x, v)) {
+      return x.div(s);
+    }
+  }
+
+  /** Returns {@code x + v}. */
+  public static NDArray add(NDArray x, double v) {
+    try (NDArray s = of(x, v)) {
+      return x.add(s);
+    }
+  }
+
+  /** Multiplies {@code x} by {@code v} in place and returns it. */
+  public static NDArray muli(NDArray x, double v) {
+    try (NDArray s = of(x, v)) {
+      return x.muli(s);
+    }
+  }
+
+  /** Divides {@code x} by {@code v} in place and returns it. */
+  public static NDArray divi(NDArray x, double v) {
+    try (NDArray s = of(x, v)) {
+      return x.divi(s);
+    }
+  }
+
+  /** Adds {@code v} to {@code x} in place and returns it. */
+  public static NDArray addi(NDArray x, double v) {
+    try (NDArray s = of(x, v)) {
+      return x.addi(s);
+    }
+  }
+}
