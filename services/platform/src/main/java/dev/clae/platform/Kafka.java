@@ -50,7 +50,7 @@ public final class Kafka {
     // An attack or a training step of a large model can take a minute on a CPU.
     p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000);
     p.put(ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, 1_000_000);
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, settings.getInt(Settings.FETCH_MAX_WAIT_MS));
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     return new KafkaConsumer<>(p);
@@ -66,7 +66,7 @@ public final class Kafka {
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, settings.getInt(Settings.FETCH_MAX_WAIT_MS));
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     return new KafkaConsumer<>(p);

@@ -49,6 +49,15 @@ public final class Settings {
           "Partitions of the batch topics when the pipeline creates them; adversary replicas"
               + " beyond this number stay idle.");
 
+  /** How long the broker may hold a consumer's fetch when no data is there. */
+  public static final Setting FETCH_MAX_WAIT_MS =
+      declare(
+          "kafka.fetch.max.wait.ms",
+          "500",
+          false,
+          "How long the broker holds an idle consumer's fetch request; data that arrives ends the"
+              + " wait at once, so a shorter wait adds no speed, only fetch requests.");
+
   /** Largest payload sent inside a Kafka message. */
   public static final Setting INLINE_MAX_BYTES =
       declare(
