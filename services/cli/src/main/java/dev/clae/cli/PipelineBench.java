@@ -19,10 +19,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code clae bench-pipeline --config FILE [--rounds N] [--variants 0:1,1:1,4:2] [--base]}:
- * training throughput of the pipeline against {@code clae train} for the same config, on this
- * machine, with the bytes a batch costs on the wire and where the trainer's and the adversary's
- * time goes.
+ * {@code clae bench-pipeline --config FILE [--rounds N] [--variants 0:1,1:1,4:2] [--base] [--inline
+ * BYTES] [--work DIR]}: training throughput of the pipeline against {@code clae train} for the same
+ * config, on this machine, with the bytes a batch costs on the wire and where the trainer's and the
+ * adversary's time goes.
  *
  * <p>Each round trains the config once in this process ({@code clae train}, all engine threads in
  * one process), then once through the pipeline for each variant {@code lag:adversaries}; variants
@@ -31,7 +31,8 @@ import java.util.Map;
  * the config); at a lag of 1 or more they overlap, so each gets half the cores. Only training time
  * counts (evaluation is excluded in both modes); accuracy is reported beside it. With {@code
  * --base} each round also trains the config without CLAE in this process, so the report can put the
- * trainer's CPU seconds a batch beside a plain step's.
+ * trainer's CPU seconds a batch beside a plain step's. {@code --inline} sets the pipeline's {@code
+ * kafka.inline.max.bytes} (default: {@code clae local}'s).
  */
 final class PipelineBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +45,7 @@ final class PipelineBench {
     List<int[]> variants = List.of(new int[] {0, 1}, new int[] {1, 1});
     Path work = Path.of("runs", "bench-pipeline");
     boolean withBase = false;
+    int inline = LocalPipeline.Options.defaults().inlineMaxBytes();
     for (int i = 0; i < args.size(); i++) {
       switch (args.get(i)) {
         case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
@@ -57,6 +59,7 @@ final class PipelineBench {
         }
         case "--work" -> work = Path.of(args.get(++i));
         case "--base" -> withBase = true;
+        case "--inline" -> inline = Integer.parseInt(args.get(++i));
         default -> configArgs.add(args.get(i));
       }
     }
@@ -66,7 +69,7 @@ final class PipelineBench {
     int cores = config.get(Keys.THREADS) > 0 ? config.get(Keys.THREADS) : cores();
     int half = Math.max(1, cores / 2);
     Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
-    LocalPipeline.Options options = new LocalPipeline.Options(1, cores, cores, 1, 900_000);
+    LocalPipeline.Options options = new LocalPipeline.Options(1, cores, cores, 1, inline);
     try (LocalPipeline pipeline = LocalPipeline.start(work.resolve("pipeline"), options);
         CoordinatorClient client =
             new CoordinatorClient(pipeline.coordinatorAddress(), pipeline.apiToken())) {
@@ -135,6 +138,7 @@ final class PipelineBench {
             + " epochs");
     report.put("cores", cores);
     report.put("rounds", rounds);
+    report.put("inline_max_bytes", inline);
     double base = median(runs.get("train"), "images_per_second");
     report.put("train_images_per_second", base);
     double trainCpu = median(runs.get("train"), "cpu_seconds_per_batch");

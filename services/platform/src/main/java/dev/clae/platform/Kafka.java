@@ -19,6 +19,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Kafka {
   private Kafka() {}
 
+  /** Room for a message's fields and Kafka's record framing beyond its inline payload. */
+  static final int FRAMING_BYTES = 64 * 1024;
+
+  /** Kafka's own default limit of a message, a request and a partition fetch: 1 MiB. */
+  static final int KAFKA_DEFAULT_LIMIT = 1024 * 1024;
+
+  /**
+   * Returns the largest message the pipeline sends: an inline payload of {@code
+   * kafka.inline.max.bytes} and its framing, never below Kafka's default. Producers, consumers and
+   * the topics the pipeline creates are sized by it, so raising the inline limit raises every limit
+   * on the way with it.
+   */
+  public static int maxMessageBytes(Settings settings) {
+    return Math.max(
+        KAFKA_DEFAULT_LIMIT,
+        Math.addExact(settings.getInt(Settings.INLINE_MAX_BYTES), FRAMING_BYTES));
+  }
+
   /** Returns a producer. */
   public static KafkaProducer<String, byte[]> producer(Settings settings, String clientId) {
     Map<String, Object> p = new HashMap<>();
@@ -27,6 +45,7 @@ public final class Kafka {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxMessageBytes(settings));
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     return new KafkaProducer<>(p);
@@ -51,6 +70,7 @@ public final class Kafka {
     p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 900_000);
     p.put(ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, 1_000_000);
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, settings.getInt(Settings.FETCH_MAX_WAIT_MS));
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxMessageBytes(settings));
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     return new KafkaConsumer<>(p);
@@ -67,6 +87,7 @@ public final class Kafka {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, settings.getInt(Settings.FETCH_MAX_WAIT_MS));
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxMessageBytes(settings));
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     return new KafkaConsumer<>(p);

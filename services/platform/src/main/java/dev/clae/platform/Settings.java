@@ -65,8 +65,10 @@ public final class Settings {
           "900000",
           false,
           "Payloads up to this size travel inside the Kafka message; larger ones go to the"
-              + " object store with only their key in the message (claim check). Kafka's"
-              + " default message limit is 1 MB.");
+              + " object store with only their key in the message (claim check). Producers,"
+              + " consumers and the topics the pipeline creates allow messages of this size plus"
+              + " 64 KiB (at least Kafka's default 1 MiB); topics created beforehand need their"
+              + " max.message.bytes raised to match.");
 
   /** S3 endpoint. */
   public static final Setting S3_ENDPOINT =

@@ -110,12 +110,15 @@ public final class Topics {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 60_000))) {
       Set<String> existing = new HashSet<>(admin.listTopics().names().get(60, TimeUnit.SECONDS));
+      int maxMessage = Kafka.maxMessageBytes(settings);
       List<NewTopic> missing = new ArrayList<>();
       all()
           .forEach(
               (name, n) -> {
                 if (!existing.contains(name)) {
-                  missing.add(new NewTopic(name, n, (short) 1));
+                  missing.add(
+                      new NewTopic(name, n, (short) 1)
+                          .configs(Map.of("max.message.bytes", String.valueOf(maxMessage))));
                 }
               });
       if (missing.isEmpty()) {
