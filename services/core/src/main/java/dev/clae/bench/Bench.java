@@ -15,12 +15,14 @@ import dev.clae.data.SyntheticImages;
 import dev.clae.encoder.CifarResNet18;
 import dev.clae.encoder.ContrastiveNet;
 import dev.clae.encoder.Networks;
+import dev.clae.loss.ContrastiveLoss;
 import dev.clae.loss.Losses;
 import dev.clae.optim.Optimizer;
 import dev.clae.optim.Optimizers;
 import dev.clae.train.ClaeStep;
 import dev.clae.train.EngineSetup;
 import dev.clae.train.Provenance;
+import dev.clae.util.StagingBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -78,6 +80,10 @@ public final class Bench {
       int steps = config.get(Keys.BENCH_STEPS);
       double[] tBase = new double[steps];
       double[] tClae = new double[steps];
+      double[] tAttack = new double[steps];
+      Fgsm fgsm = new Fgsm(config.get(Keys.ADV_EPS));
+      ContrastiveLoss loss = Losses.create(config);
+      StagingBuffer staging = new StagingBuffer();
       double peak = 0;
       double rssFirst = 0;
       double rssLast = 0;
@@ -90,6 +96,15 @@ public final class Bench {
         if (i == 0) {
           rssFirst = rssLast;
         }
+        // The attack alone, as an adversary service runs it: sign(dL/dx) of the anchor views.
+        tAttack[i] =
+            time(
+                () -> {
+                  try (NDManager s = m.newSubManager()) {
+                    NDArray x = staging.create(s, views[0], new Shape(shape));
+                    fgsm.gradientSign(clae.net(), loss, x).toFloatArray();
+                  }
+                });
         LOG.info(
             "round {}/{}: base step {} s, CLAE step {} s",
             i + 1,
@@ -107,6 +122,8 @@ public final class Bench {
       r.put("simclr_step_seconds", round(baseS, 4));
       r.put("clae_step_seconds", round(claeS, 4));
       r.put("clae_over_simclr", round(claeS / baseS, 4));
+      r.put("attack_seconds", round(median(tAttack), 4));
+      r.put("attack_over_clae_step", round(median(tAttack) / claeS, 4));
       r.put("simclr_step_seconds_all", roundAll(tBase));
       r.put("clae_step_seconds_all", roundAll(tClae));
       r.put("forward_gflop_per_image", round(fwd / 1e9 / batch, 4));
