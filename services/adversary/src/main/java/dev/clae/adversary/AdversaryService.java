@@ -273,6 +273,7 @@ public final class AdversaryService implements PipelineService {
             .setElements(elements)
             .setPositiveBits(bits.positiveBits())
             .addAllZeroIndex(bits.zeroIndex())
+            .setZeroBits(bits.zeroBits())
             .setAdversaryId(ctx.serviceId())
             .setAttackSeconds(seconds)
             .build();

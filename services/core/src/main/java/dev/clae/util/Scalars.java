@@ -24,10 +24,11 @@ public final class Scalars {
   private Scalars() {}
 
   /**
-   * Returns a 0-d float array holding {@code v}, owned by the engine, in {@code like}'s manager.
+   * Returns a 0-d array of {@code like}'s data type holding {@code v}, owned by the engine, in
+   * {@code like}'s manager (and so on its device).
    */
   public static NDArray of(NDArray like, double v) {
-    return like.getManager().full(SCALAR, (float) v);
+    return like.getManager().full(SCALAR, (float) v, like.getDataType());
   }
 
   /** Returns {@code x * v}. */

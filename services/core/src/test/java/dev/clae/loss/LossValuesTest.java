@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.clae.Collections;
+import dev.clae.GcPressure;
 import dev.clae.TestArrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,7 +207,7 @@ class LossValuesTest {
       try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
         NDArray value = loss.compute(z1, z2);
         if (collect) {
-          Collections.collectAndReuse();
+          GcPressure.collectAndReuse();
         }
         c.backward(value);
       }

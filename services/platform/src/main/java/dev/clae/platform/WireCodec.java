@@ -14,7 +14,8 @@ import java.util.List;
  *       augmenter made.
  *   <li>FGSM directions: {@code sign(grad)} is -1, 0 or +1, and zeros are rare, so it travels as
  *       one bit a pixel (set for +1) plus the list of zero positions: 32 times smaller than float32
- *       and exact.
+ *       and exact. When zeros are many, a second bit a pixel marks them instead of the list, so a
+ *       direction never costs more than two bits a pixel.
  * </ul>
  */
 public final class WireCodec {
@@ -53,33 +54,52 @@ public final class WireCodec {
     return out;
   }
 
-  /** A sign tensor on the wire: the positive bits and the zero positions. */
-  public record Signs(ByteString positiveBits, List<Long> zeroIndex) {}
+  /**
+   * A sign tensor on the wire: the positive bits, and the zeros either as positions or (when that
+   * is smaller) as a bitmap like the positive bits; the other form is empty.
+   */
+  public record Signs(ByteString positiveBits, List<Long> zeroIndex, ByteString zeroBits) {}
 
   /** Encodes values in {-1, 0, +1} (anything positive counts as +1, anything negative -1). */
   public static Signs signs(float[] sign) {
     byte[] bits = new byte[(sign.length + 7) / 8];
+    byte[] zeroBits = new byte[bits.length];
     List<Long> zeros = new ArrayList<>();
     for (int i = 0; i < sign.length; i++) {
       if (sign[i] > 0) {
         bits[i >>> 3] |= (byte) (1 << (i & 7));
       } else if (sign[i] == 0) {
         zeros.add((long) i);
+        zeroBits[i >>> 3] |= (byte) (1 << (i & 7));
       }
     }
-    return new Signs(ByteString.copyFrom(bits), zeros);
+    // A position costs up to four bytes as a varint (below 2^28 pixels), the bitmap one byte for
+    // eight pixels: past a quarter of that many zeros the bitmap is the smaller.
+    if (zeros.size() * 4L > bits.length) {
+      return new Signs(ByteString.copyFrom(bits), List.of(), ByteString.copyFrom(zeroBits));
+    }
+    return new Signs(ByteString.copyFrom(bits), zeros, ByteString.EMPTY);
   }
 
   /**
-   * Decodes a sign tensor of {@code elements} values.
+   * Decodes a sign tensor of {@code elements} values; {@code zeroBits} is empty when the zeros come
+   * as positions.
    *
-   * @throws RejectedMessageException when the bits do not match the element count or a zero
-   *     position is out of range
+   * @throws RejectedMessageException when the bits do not match the element count, a zero position
+   *     is out of range, or the zeros come in both forms
    */
-  public static float[] signs(ByteString positiveBits, List<Long> zeroIndex, long elements) {
+  public static float[] signs(
+      ByteString positiveBits, List<Long> zeroIndex, ByteString zeroBits, long elements) {
     if (elements < 0 || elements > Integer.MAX_VALUE || positiveBits.size() != (elements + 7) / 8) {
       throw new RejectedMessageException(
           "sign bits: " + positiveBits.size() + " bytes do not hold " + elements + " elements");
+    }
+    if (!zeroBits.isEmpty() && zeroBits.size() != positiveBits.size()) {
+      throw new RejectedMessageException(
+          "sign zero bits: " + zeroBits.size() + " bytes do not hold " + elements + " elements");
+    }
+    if (!zeroBits.isEmpty() && !zeroIndex.isEmpty()) {
+      throw new RejectedMessageException("sign zeros given both as positions and as bits");
     }
     int n = (int) elements;
     float[] out = new float[n];
@@ -92,6 +112,14 @@ public final class WireCodec {
         throw new RejectedMessageException("sign zero index " + z + " outside 0.." + (n - 1));
       }
       out[(int) z] = 0f;
+    }
+    if (!zeroBits.isEmpty()) {
+      byte[] zb = zeroBits.toByteArray();
+      for (int i = 0; i < n; i++) {
+        if ((zb[i >>> 3] & (1 << (i & 7))) != 0) {
+          out[i] = 0f;
+        }
+      }
     }
     return out;
   }

@@ -349,7 +349,9 @@ final class RunTrainer implements AutoCloseable {
         throw new RejectedMessageException(
             "adversarial batch " + b + " has " + ab.getElements() + " pixels, views " + elements);
       }
-      sign = WireCodec.signs(ab.getPositiveBits(), ab.getZeroIndexList(), ab.getElements());
+      sign =
+          WireCodec.signs(
+              ab.getPositiveBits(), ab.getZeroIndexList(), ab.getZeroBits(), ab.getElements());
       lastLag = lag;
       lagSum += lag;
       lagCount++;

@@ -8,8 +8,8 @@ import java.util.List;
  * Provokes what a long-lived JVM does at random moments: a garbage collection, the cleaners of
  * unreachable direct buffers freeing their memory, and small allocations taking that memory over.
  */
-public final class Collections {
-  private Collections() {}
+public final class GcPressure {
+  private GcPressure() {}
 
   /** Collects garbage, lets the cleaners run, and overwrites freed small blocks with NaN. */
   public static void collectAndReuse() throws InterruptedException {
