@@ -14,9 +14,10 @@ import java.nio.ByteOrder;
  * then grows its resident memory by megabytes a step until the heap fills. Copying through one
  * buffer that lives as long as its owner keeps resident memory flat.
  *
- * <p>The engine may read the buffer for as long as the array created from it lives, so an array
- * must be closed before the same buffer fills the next one, and two arrays alive together need two
- * buffers. Not thread-safe: one owner thread.
+ * <p>The engine reads the buffer itself (no copy) wherever the array is used, also from an autograd
+ * graph after the array's handle is closed: keep the array open until the backward pass that reads
+ * it has run, refill the buffer only after that, and give two arrays alive together two buffers
+ * (see {@link Scalars} for the same hazard with numbers). Not thread-safe: one owner thread.
  */
 public final class StagingBuffer {
   private ByteBuffer buffer;
