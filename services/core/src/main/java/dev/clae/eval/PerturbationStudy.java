@@ -94,8 +94,7 @@ public final class PerturbationStudy {
       try (NDManager scope = manager.newSubManager()) {
         NDArray x = staging.create(scope, views, shape);
         NDArray z = net.embed(x, BnBranch.CLEAN, false);
-        double unperturbed = loss.compute(z, z).getFloat();
-        clean.add(unperturbed);
+        clean.add((double) loss.compute(z, z).getFloat());
         NDArray gradientSign = gradientSign(x, z);
         NDArray randomSign = randomSign(scope, shape, b);
         for (double eps : epsValues) {

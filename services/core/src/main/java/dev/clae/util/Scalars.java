@@ -2,6 +2,7 @@ package dev.clae.util;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic between an array and a number through a scalar the engine owns. Use these instead of
@@ -33,43 +34,38 @@ public final class Scalars {
 
   /** Returns {@code x * v}. */
   public static NDArray mul(NDArray x, double v) {
-    try (NDArray s = of(x, v)) {
-      return x.mul(s);
-    }
+    return apply(x, v, NDArray::mul);
   }
 
   /** Returns {@code x / v}. */
   public static NDArray div(NDArray x, double v) {
-    try (NDArray s = of(x, v)) {
-      return x.div(s);
-    }
+    return apply(x, v, NDArray::div);
   }
 
   /** Returns {@code x + v}. */
   public static NDArray add(NDArray x, double v) {
-    try (NDArray s = of(x, v)) {
-      return x.add(s);
-    }
+    return apply(x, v, NDArray::add);
   }
 
   /** Multiplies {@code x} by {@code v} in place and returns it. */
   public static NDArray muli(NDArray x, double v) {
-    try (NDArray s = of(x, v)) {
-      return x.muli(s);
-    }
+    return apply(x, v, NDArray::muli);
   }
 
   /** Divides {@code x} by {@code v} in place and returns it. */
   public static NDArray divi(NDArray x, double v) {
-    try (NDArray s = of(x, v)) {
-      return x.divi(s);
-    }
+    return apply(x, v, NDArray::divi);
   }
 
   /** Adds {@code v} to {@code x} in place and returns it. */
   public static NDArray addi(NDArray x, double v) {
+    return apply(x, v, NDArray::addi);
+  }
+
+  /** Applies the array-with-array form of an operation to {@code x} and the scalar {@code v}. */
+  private static NDArray apply(NDArray x, double v, BinaryOperator<NDArray> op) {
     try (NDArray s = of(x, v)) {
-      return x.addi(s);
+      return op.apply(x, s);
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +119,10 @@ public final class Topics {
                 if (!existing.contains(name)) {
                   missing.add(
                       new NewTopic(name, n, (short) 1)
-                          .configs(Map.of("max.message.bytes", String.valueOf(maxMessage))));
+                          .configs(
+                              Map.of(
+                                  TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                  String.valueOf(maxMessage))));
                 }
               });
       if (missing.isEmpty()) {

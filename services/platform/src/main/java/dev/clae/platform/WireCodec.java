@@ -67,10 +67,10 @@ public final class WireCodec {
     List<Long> zeros = new ArrayList<>();
     for (int i = 0; i < sign.length; i++) {
       if (sign[i] > 0) {
-        bits[i >>> 3] |= (byte) (1 << (i & 7));
+        set(bits, i);
       } else if (sign[i] == 0) {
         zeros.add((long) i);
-        zeroBits[i >>> 3] |= (byte) (1 << (i & 7));
+        set(zeroBits, i);
       }
     }
     // A position costs up to four bytes as a varint (below 2^28 pixels), the bitmap one byte for
@@ -104,8 +104,9 @@ public final class WireCodec {
     int n = (int) elements;
     float[] out = new float[n];
     byte[] bits = positiveBits.toByteArray();
+    byte[] zeros = zeroBits.isEmpty() ? null : zeroBits.toByteArray();
     for (int i = 0; i < n; i++) {
-      out[i] = (bits[i >>> 3] & (1 << (i & 7))) != 0 ? 1f : -1f;
+      out[i] = zeros != null && isSet(zeros, i) ? 0f : isSet(bits, i) ? 1f : -1f;
     }
     for (long z : zeroIndex) {
       if (z < 0 || z >= n) {
@@ -113,14 +114,16 @@ public final class WireCodec {
       }
       out[(int) z] = 0f;
     }
-    if (!zeroBits.isEmpty()) {
-      byte[] zb = zeroBits.toByteArray();
-      for (int i = 0; i < n; i++) {
-        if ((zb[i >>> 3] & (1 << (i & 7))) != 0) {
-          out[i] = 0f;
-        }
-      }
-    }
     return out;
+  }
+
+  /** Sets bit {@code i} of a little-endian packed bitmap. */
+  private static void set(byte[] bitmap, int i) {
+    bitmap[i >>> 3] |= (byte) (1 << (i & 7));
+  }
+
+  /** Returns bit {@code i} of a little-endian packed bitmap. */
+  private static boolean isSet(byte[] bitmap, int i) {
+    return (bitmap[i >>> 3] & (1 << (i & 7))) != 0;
   }
 }
