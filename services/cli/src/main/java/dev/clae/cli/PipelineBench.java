@@ -28,11 +28,15 @@ import java.util.Map;
  * one process), then once through the pipeline for each variant {@code lag:adversaries}; variants
  * take turns so that machine noise hits them alike, and medians over rounds are reported. At a lag
  * of 0 the trainer and the adversary alternate, so each gets every core ({@code engine.threads} of
- * the config); at a lag of 1 or more they overlap, so each gets half the cores. Only training time
- * counts (evaluation is excluded in both modes); accuracy is reported beside it. With {@code
- * --base} each round also trains the config without CLAE in this process, so the report can put the
- * trainer's CPU seconds a batch beside a plain step's. {@code --inline} sets the pipeline's {@code
- * kafka.inline.max.bytes} (default: {@code clae local}'s).
+ * the config); at a lag of 1 or more they overlap, so each gets half the cores. A variant {@code
+ * lag:adversaries:T:A:E} gives the trainer {@code T} and each adversary {@code A} engine threads
+ * instead (0: the default), the trainer {@code trainer.early.threads=E}, and {@code
+ * lag:adversaries:T:A:E:S} both of them {@code GOMP_SPINCOUNT=S} (the engine threads' spin before
+ * they sleep; default: {@code clae local}'s). Only training time counts (evaluation is excluded in
+ * both modes); accuracy is reported beside it. With {@code --base} each round also trains the
+ * config without CLAE in this process, so the report can put the trainer's CPU seconds a batch
+ * beside a plain step's. {@code --inline} sets the pipeline's {@code kafka.inline.max.bytes}
+ * (default: {@code clae local}'s).
  */
 final class PipelineBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,8 +57,18 @@ final class PipelineBench {
           variants = new ArrayList<>();
           for (String s : args.get(++i).split(",")) {
             String[] p = s.trim().split(":");
-            variants.add(
-                new int[] {Integer.parseInt(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 1});
+            if (p.length > 6) {
+              throw new IllegalArgumentException(
+                  "--variants: '"
+                      + s
+                      + "' is not lag[:adversaries[:trainer threads[:adversary threads[:early"
+                      + " threads[:spin count]]]]]");
+            }
+            int[] v = {0, 1, 0, 0, Integer.MIN_VALUE, 0};
+            for (int j = 0; j < p.length; j++) {
+              v[j] = Integer.parseInt(p[j]);
+            }
+            variants.add(v);
           }
         }
         case "--work" -> work = Path.of(args.get(++i));
@@ -95,13 +109,20 @@ final class PipelineBench {
         for (int[] v : variants) {
           int lag = v[0];
           int adversaries = v[1];
-          int threads = lag == 0 ? cores : half;
-          pipeline.restart("trainer", threads);
+          int threads = v[2] > 0 ? v[2] : lag == 0 ? cores : half;
+          int adversaryThreads = v[3] > 0 ? v[3] : lag == 0 ? cores : half;
+          Map<String, String> engineEnv =
+              v[5] > 0 ? Map.of("GOMP_SPINCOUNT", String.valueOf(v[5])) : Map.of();
+          Map<String, String> trainerEnv = new HashMap<>(engineEnv);
+          if (v[4] != Integer.MIN_VALUE) {
+            trainerEnv.put("CLAE_TRAINER_EARLY_THREADS", String.valueOf(v[4]));
+          }
+          pipeline.restart("trainer", threads, trainerEnv);
           for (int a = 1; a <= adversaries; a++) {
             if (pipeline.services().containsKey("adversary-" + a)) {
-              pipeline.restart("adversary-" + a, threads);
+              pipeline.restart("adversary-" + a, adversaryThreads, engineEnv);
             } else {
-              pipeline.addAdversary(threads);
+              pipeline.addAdversary(adversaryThreads, engineEnv);
             }
           }
           for (int a = adversaries + 1; pipeline.services().containsKey("adversary-" + a); a++) {
@@ -116,9 +137,11 @@ final class PipelineBench {
                   + adversaries
                   + " adversaries, "
                   + threads
-                  + " threads each");
+                  + " trainer and "
+                  + adversaryThreads
+                  + " adversary threads");
           runs.computeIfAbsent(name(v), k -> new ArrayList<>())
-              .add(pipelineRun(pipeline, client, config, lag, threads));
+              .add(pipelineRun(pipeline, client, config, lag, threads, adversaryThreads));
         }
       }
     }
@@ -176,7 +199,12 @@ final class PipelineBench {
   }
 
   private static Map<String, Object> pipelineRun(
-      LocalPipeline pipeline, CoordinatorClient client, ClaeConfig config, int lag, int threads)
+      LocalPipeline pipeline,
+      CoordinatorClient client,
+      ClaeConfig config,
+      int lag,
+      int threads,
+      int adversaryThreads)
       throws IOException {
     Map<String, Double> trainer0 = metrics(pipeline, "trainer");
     Map<String, Double> adversary0 = metrics(pipeline, "adversary-1");
@@ -198,7 +226,8 @@ final class PipelineBench {
             new TypeReference<Map<String, Object>>() {});
     Map<String, Double> cpu1 = pipeline.cpuSeconds();
     Map<String, Object> m = summary(result);
-    m.put("threads_each", threads);
+    m.put("trainer_threads", threads);
+    m.put("adversary_threads", adversaryThreads);
     m.put("pipeline", result.get("pipeline"));
     Map<String, Double> t = delta(metrics(pipeline, "trainer"), trainer0);
     Map<String, Double> a = delta(metrics(pipeline, "adversary-1"), adversary0);
@@ -206,6 +235,10 @@ final class PipelineBench {
     double batches = ((Number) result.get("optimizer_steps")).doubleValue();
     Map<String, Object> time = new LinkedHashMap<>();
     time.put("trainer_step_seconds", per(t, "clae_trainer_step_seconds_total", batches));
+    // A step begun while its adversarial view is made: its clean half, counted apart from the rest.
+    time.put("trainer_early_seconds", per(t, "clae_trainer_early_seconds_total", batches));
+    time.put(
+        "trainer_begun_early_fraction", per(t, "clae_trainer_steps_begun_early_total", batches));
     time.put(
         "trainer_wait_adversarial_seconds",
         per(t, "clae_trainer_wait_adversarial_seconds_total", batches));
@@ -244,7 +277,16 @@ final class PipelineBench {
   }
 
   private static String name(int[] variant) {
-    return "pipeline_lag" + variant[0] + (variant[1] > 1 ? "_" + variant[1] + "adversaries" : "");
+    return "pipeline_lag"
+        + variant[0]
+        + (variant[1] > 1 ? "_" + variant[1] + "adversaries" : "")
+        + (variant[2] > 0 || variant[3] > 0
+            ? "_threads" + Math.max(variant[2], 0) + "x" + Math.max(variant[3], 0)
+            : "")
+        + (variant[4] == Integer.MIN_VALUE
+            ? ""
+            : variant[4] < 0 ? "_noearly" : "_early" + variant[4])
+        + (variant[5] > 0 ? "_spin" + variant[5] : "");
   }
 
   private static Map<String, Object> summary(Map<String, Object> result) {

@@ -53,4 +53,22 @@ public final class EngineSetup {
       ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     }
   }
+
+  /**
+   * Sets the engine's intra-op threads for the operations this thread issues from now on; the
+   * results of the engine's operations do not depend on it. Does nothing on an engine other than
+   * PyTorch.
+   */
+  public static void intraOpThreads(int threads) {
+    if (threads > 0 && "PyTorch".equals(Engine.getInstance().getEngineName())) {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
+  }
+
+  /** Returns the engine's intra-op threads (0 on an engine other than PyTorch). */
+  public static int intraOpThreads() {
+    return "PyTorch".equals(Engine.getInstance().getEngineName())
+        ? ai.djl.pytorch.jni.JniUtils.getNumThreads()
+        : 0;
+  }
 }

@@ -112,6 +112,21 @@ class PipelineTest {
     assertTrue(f.store.exists(Artifacts.lossPng(end.getRunId())));
     String adversary = f.pipeline.metrics("adversary-1");
     assertTrue(adversary.contains("clae_adversary_adversarial_batches_total 16.0"), adversary);
+    // At lag 0 the trainer begins each step on its clean views while the adversary works on the
+    // anchor views; the equalities above hold with the step split so.
+    String trainer = f.pipeline.metrics("trainer");
+    assertTrue(
+        metric(trainer, "clae_trainer_steps_begun_early_total") >= 8,
+        "fewer than half the steps were begun before their adversarial view arrived:\n" + trainer);
+  }
+
+  private static double metric(String metrics, String name) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+      }
+    }
+    return 0;
   }
 
   @Test

@@ -65,7 +65,21 @@ public final class LocalPipeline implements AutoCloseable {
   private int grpcPort;
   private final java.util.Set<String> killed = new java.util.HashSet<>();
   private volatile boolean closing;
+
+  /** The services whose engine threads compute; the others are plain Java. */
+  private static final java.util.Set<String> ENGINE_SERVICES =
+      java.util.Set.of("trainer", "adversary", "evaluator");
+
+  /**
+   * How long an engine thread with nothing to do spins before it sleeps, in GNU OpenMP's spin loops
+   * (its default is 300,000). Here the cores are shared by several processes: a thread that spins
+   * while its partner in an operation is descheduled burns the core the partner needs, and the time
+   * the step waits. docs/pipeline.md gives the measurement behind this value.
+   */
+  static final String ENGINE_SPIN_COUNT = "10000";
+
   private final Map<String, Integer> threadOverrides = new java.util.HashMap<>();
+  private final Map<String, Map<String, String>> envOverrides = new java.util.HashMap<>();
 
   private LocalPipeline(RepoLayout layout, Path workDir, Options options) {
     this.layout = layout;
@@ -121,12 +135,18 @@ public final class LocalPipeline implements AutoCloseable {
 
   /** Starts one more adversary replica with {@code threads} engine threads; returns its name. */
   public String addAdversary(int threads) throws IOException {
+    return addAdversary(threads, Map.of());
+  }
+
+  /** Starts one more adversary replica with engine threads and environment variables of its own. */
+  public String addAdversary(int threads, Map<String, String> env) throws IOException {
     int i = 1;
     while (services.containsKey("adversary-" + i)) {
       i++;
     }
     String name = "adversary-" + i;
     threadOverrides.put(name, threads);
+    envOverrides.put(name, Map.copyOf(env));
     startService(name, threads);
     awaitHealthy(name);
     return name;
@@ -161,6 +181,10 @@ public final class LocalPipeline implements AutoCloseable {
     if (kind.equals("coordinator")) {
       b.env("CLAE_GRPC_PORT", String.valueOf(grpcPort)).env("CLAE_API_TOKEN", apiToken);
     }
+    if (ENGINE_SERVICES.contains(kind) && System.getenv("GOMP_SPINCOUNT") == null) {
+      b.env("GOMP_SPINCOUNT", ENGINE_SPIN_COUNT);
+    }
+    envOverrides.getOrDefault(name, Map.of()).forEach(b::env);
     JavaProcess old = services.put(name, b.start());
     if (old != null) {
       old.close();
@@ -259,11 +283,20 @@ public final class LocalPipeline implements AutoCloseable {
    * is healthy (a benchmark gives the trainer and an adversary a core each this way).
    */
   public void restart(String name, int threads) throws IOException {
+    restart(name, threads, envOverrides.getOrDefault(name, Map.of()));
+  }
+
+  /**
+   * Like {@link #restart(String, int)}, with environment variables set for this service from now on
+   * (service settings as {@code CLAE_*} variables, for instance).
+   */
+  public void restart(String name, int threads, Map<String, String> env) throws IOException {
     synchronized (services) {
       killed.add(name);
       services.get(name).close();
     }
     threadOverrides.put(name, threads);
+    envOverrides.put(name, Map.copyOf(env));
     restart(name);
   }
 

@@ -117,6 +117,17 @@ public final class Settings {
   public static final Setting ENGINE_THREADS =
       declare("engine.threads", "0", false, "Intra-op threads of the engine (0: one a core).");
 
+  /** Engine threads of a step's clean half started before its adversarial view is there. */
+  public static final Setting TRAINER_EARLY_THREADS =
+      declare(
+          "trainer.early.threads",
+          "0",
+          false,
+          "Engine threads the trainer gives the clean half of a step (the clean views' forward"
+              + " passes) that it starts while the step's adversarial view is still being made"
+              + " (0: all of engine.threads; -1: wait for the adversarial view, then start). Set it"
+              + " to the cores the adversaries leave free when they share the trainer's machine.");
+
   /** Compute device. */
   public static final Setting DEVICE =
       declare("device", "cpu", false, "Compute device of the adversary and trainer: cpu or gpu.");

@@ -35,6 +35,7 @@ import dev.clae.proto.ViewBatch;
 import dev.clae.proto.WeightSnapshot;
 import dev.clae.train.Checkpoint;
 import dev.clae.train.ClaeStep;
+import dev.clae.train.EngineSetup;
 import dev.clae.train.StepRecord;
 import dev.clae.train.StepResult;
 import dev.clae.train.TrainRun;
@@ -111,6 +112,11 @@ final class RunTrainer implements AutoCloseable {
   private final StagingBuffer staging2 = new StagingBuffer();
   private final StagingBuffer stagingSign = new StagingBuffer();
   private final int inlineMax;
+  private final int earlyThreads;
+
+  /** The step of a batch begun before its adversarial view arrived, or null. */
+  private Early early;
+
   private final java.util.ArrayDeque<String> claimChecked = new java.util.ArrayDeque<>();
 
   /** Deletes garbage objects off the training thread, so a step never waits on the store. */
@@ -173,6 +179,11 @@ final class RunTrainer implements AutoCloseable {
     this.checkpointEvery = config.get(Keys.PIPELINE_CHECKPOINT_STEPS);
     this.data = Kafka.reader(ctx.settings(), ctx.serviceId() + "-data");
     this.inlineMax = ctx.settings().getInt(dev.clae.platform.Settings.INLINE_MAX_BYTES);
+    this.earlyThreads = ctx.settings().getInt(dev.clae.platform.Settings.TRAINER_EARLY_THREADS);
+    if (earlyThreads < -1) {
+      throw new IllegalArgumentException(
+          "trainer.early.threads=" + earlyThreads + ": expected -1, 0 or a thread count");
+    }
   }
 
   /**
@@ -216,6 +227,13 @@ final class RunTrainer implements AutoCloseable {
       ViewBatch vb = inputs.views(b);
       AdversarialBatch ab = adversarial ? inputs.adversarial(b) : null;
       if (vb == null || (adversarial && ab == null)) {
+        if (vb != null && early == null && earlyThreads >= 0) {
+          // The clean half of the step needs no adversarial view: compute it while that is made.
+          long e0 = System.nanoTime();
+          early = beginEarly(vb);
+          ctx.metrics().add("early_seconds_total", (System.nanoTime() - e0) / 1e9);
+          continue;
+        }
         long w0 = System.nanoTime();
         pollInputs(Duration.ofMillis(50));
         double waited = (System.nanoTime() - w0) / 1e9;
@@ -329,23 +347,76 @@ final class RunTrainer implements AutoCloseable {
     publishWeights();
   }
 
-  private StepResult processBatch(ViewBatch vb, AdversarialBatch ab) {
-    long b = vb.getBatchId();
+  /** A step begun on its clean views: its arrays' scope, its anchor views and the step. */
+  private record Early(long batch, NDManager scope, NDArray x1, ClaeStep.Begun begun)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        begun.close();
+      } finally {
+        scope.close();
+      }
+    }
+  }
+
+  /**
+   * Stages a batch's views and begins its step. Forward passes give the same bits at any thread
+   * count (ClaeStepTest shows it), so the threads given to the clean half change only its speed.
+   */
+  private Early begin(ViewBatch vb, int threads) {
     long[] shape = vb.getShapeList().stream().mapToLong(Long::longValue).toArray();
     int elements = Math.toIntExact(shape[0] * shape[1] * shape[2] * shape[3]);
-    byte[] bytes = inputs.payload(b);
-    float[] v1 = WireCodec.floats(bytes, 0, elements);
-    float[] v2 = WireCodec.floats(bytes, elements, elements);
+    byte[] bytes = inputs.payload(vb.getBatchId());
+    NDManager s = manager.newSubManager();
+    int before = EngineSetup.intraOpThreads();
+    try {
+      Shape sh = new Shape(shape);
+      NDArray x1 = staging1.create(s, WireCodec.floats(bytes, 0, elements), sh);
+      NDArray x2 = staging2.create(s, WireCodec.floats(bytes, elements, elements), sh);
+      if (threads > 0 && threads != before) {
+        EngineSetup.intraOpThreads(threads);
+      }
+      return new Early(vb.getBatchId(), s, x1, step.begin(x1, x2));
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    } finally {
+      if (threads > 0 && threads != before) {
+        EngineSetup.intraOpThreads(before);
+      }
+    }
+  }
+
+  private Early beginEarly(ViewBatch vb) {
+    ctx.metrics().increment("steps_begun_early_total");
+    return begin(vb, earlyThreads);
+  }
+
+  /** Abandons a step begun early: no update, the clean running statistics put back. */
+  private void abandonEarly() {
+    if (early != null) {
+      early.close();
+      early = null;
+    }
+  }
+
+  private StepResult processBatch(ViewBatch vb, AdversarialBatch ab) {
+    long b = vb.getBatchId();
     float[] sign = null;
     if (ab != null) {
       long lag = b - ab.getWeightVersion();
       if (lag < 0 || lag > maxLag) {
+        abandonEarly();
         stale++;
         ctx.metrics().increment("batches_stale_total");
         LOG.warn("batch {}: adversarial view made with weights {} steps old; dropped", b, lag);
         return null;
       }
+      long elements =
+          vb.getShapeList().stream().mapToLong(Long::longValue).reduce(1, (x, y) -> x * y);
       if (ab.getElements() != elements) {
+        abandonEarly();
         throw new RejectedMessageException(
             "adversarial batch " + b + " has " + ab.getElements() + " pixels, views " + elements);
       }
@@ -358,16 +429,15 @@ final class RunTrainer implements AutoCloseable {
     }
     int epoch = (int) (b / stepsPerEpoch);
     double lr = schedule.at(epoch);
-    try (NDManager s = manager.newSubManager()) {
-      Shape sh = new Shape(shape);
-      NDArray x1 = staging1.create(s, v1, sh);
-      NDArray x2 = staging2.create(s, v2, sh);
+    Early e = early != null && early.batch() == b ? early : begin(vb, 0);
+    early = null;
+    try (e) {
       NDArray xAdv = null;
       if (sign != null) {
-        NDArray direction = stagingSign.create(s, sign, sh);
-        xAdv = x1.add(Scalars.muli(direction, config.get(Keys.ADV_EPS)));
+        NDArray direction = stagingSign.create(e.scope(), sign, e.x1().getShape());
+        xAdv = e.x1().add(Scalars.muli(direction, config.get(Keys.ADV_EPS)));
       }
-      return step.train(x1, x2, xAdv, lr);
+      return e.begun().finish(xAdv, lr);
     }
   }
 
@@ -643,6 +713,7 @@ final class RunTrainer implements AutoCloseable {
 
   @Override
   public void close() {
+    abandonEarly();
     janitor.shutdown();
     try {
       janitor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
