@@ -30,13 +30,13 @@ import java.util.Map;
  * of 0 the trainer and the adversary alternate, so each gets every core ({@code engine.threads} of
  * the config); at a lag of 1 or more they overlap, so each gets half the cores. A variant {@code
  * lag:adversaries:T:A:E} gives the trainer {@code T} and each adversary {@code A} engine threads
- * instead (0: the default), the trainer {@code trainer.early.threads=E}, and {@code
- * lag:adversaries:T:A:E:S} both of them {@code GOMP_SPINCOUNT=S} (the engine threads' spin before
- * they sleep; default: {@code clae local}'s). Only training time counts (evaluation is excluded in
- * both modes); accuracy is reported beside it. With {@code --base} each round also trains the
- * config without CLAE in this process, so the report can put the trainer's CPU seconds a batch
- * beside a plain step's. {@code --inline} sets the pipeline's {@code kafka.inline.max.bytes}
- * (default: {@code clae local}'s).
+ * instead (0: the default) and the trainer {@code trainer.early.threads=E}; a suffix {@code
+ * +NAME=VALUE} (repeatable) sets an environment variable of the trainer and the adversaries, such
+ * as {@code GOMP_SPINCOUNT}. Only training time counts (evaluation is excluded in both modes);
+ * accuracy is reported beside it. With {@code --base} each round also trains the config without
+ * CLAE in this process, so the report can put the trainer's CPU seconds a batch beside a plain
+ * step's. {@code --inline} sets the pipeline's {@code kafka.inline.max.bytes} (default: {@code clae
+ * local}'s).
  */
 final class PipelineBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +46,7 @@ final class PipelineBench {
   static int run(List<String> args, PrintStream out) throws Exception {
     List<String> configArgs = new ArrayList<>();
     int rounds = 1;
-    List<int[]> variants = List.of(new int[] {0, 1}, new int[] {1, 1});
+    List<Variant> variants = List.of(Variant.parse("0:1"), Variant.parse("1:1"));
     Path work = Path.of("runs", "bench-pipeline");
     boolean withBase = false;
     int inline = LocalPipeline.Options.defaults().inlineMaxBytes();
@@ -55,20 +55,8 @@ final class PipelineBench {
         case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
         case "--variants" -> {
           variants = new ArrayList<>();
-          for (String s : args.get(++i).split(",")) {
-            String[] p = s.trim().split(":");
-            if (p.length > 6) {
-              throw new IllegalArgumentException(
-                  "--variants: '"
-                      + s
-                      + "' is not lag[:adversaries[:trainer threads[:adversary threads[:early"
-                      + " threads[:spin count]]]]]");
-            }
-            int[] v = {0, 1, 0, 0, Integer.MIN_VALUE, 0};
-            for (int j = 0; j < p.length; j++) {
-              v[j] = Integer.parseInt(p[j]);
-            }
-            variants.add(v);
+          for (String v : args.get(++i).split(",")) {
+            variants.add(Variant.parse(v.trim()));
           }
         }
         case "--work" -> work = Path.of(args.get(++i));
@@ -106,16 +94,16 @@ final class PipelineBench {
                   .build();
           runs.computeIfAbsent("train_base", k -> new ArrayList<>()).add(inProcess(b));
         }
-        for (int[] v : variants) {
-          int lag = v[0];
-          int adversaries = v[1];
-          int threads = v[2] > 0 ? v[2] : lag == 0 ? cores : half;
-          int adversaryThreads = v[3] > 0 ? v[3] : lag == 0 ? cores : half;
-          Map<String, String> engineEnv =
-              v[5] > 0 ? Map.of("GOMP_SPINCOUNT", String.valueOf(v[5])) : Map.of();
+        for (Variant v : variants) {
+          int lag = v.lag();
+          int adversaries = v.adversaries();
+          int threads = v.trainerThreads() > 0 ? v.trainerThreads() : lag == 0 ? cores : half;
+          int adversaryThreads =
+              v.adversaryThreads() > 0 ? v.adversaryThreads() : lag == 0 ? cores : half;
+          Map<String, String> engineEnv = v.env();
           Map<String, String> trainerEnv = new HashMap<>(engineEnv);
-          if (v[4] != Integer.MIN_VALUE) {
-            trainerEnv.put("CLAE_TRAINER_EARLY_THREADS", String.valueOf(v[4]));
+          if (v.earlyThreads() != null) {
+            trainerEnv.put("CLAE_TRAINER_EARLY_THREADS", String.valueOf(v.earlyThreads()));
           }
           pipeline.restart("trainer", threads, trainerEnv);
           for (int a = 1; a <= adversaries; a++) {
@@ -140,7 +128,7 @@ final class PipelineBench {
                   + " trainer and "
                   + adversaryThreads
                   + " adversary threads");
-          runs.computeIfAbsent(name(v), k -> new ArrayList<>())
+          runs.computeIfAbsent(v.name(), k -> new ArrayList<>())
               .add(pipelineRun(pipeline, client, config, lag, threads, adversaryThreads));
         }
       }
@@ -173,8 +161,8 @@ final class PipelineBench {
       report.put("train_base_cpu_seconds_per_batch", cpu);
       report.put("train_cpu_over_base_cpu", Math.round(trainCpu / cpu * 1000) / 1000.0);
     }
-    for (int[] v : variants) {
-      String k = name(v);
+    for (Variant v : variants) {
+      String k = v.name();
       double ips = median(runs.get(k), "images_per_second");
       report.put(k + "_images_per_second", ips);
       report.put(k + "_over_train", Math.round(ips / base * 1000) / 1000.0);
@@ -276,17 +264,60 @@ final class PipelineBench {
     return m;
   }
 
-  private static String name(int[] variant) {
-    return "pipeline_lag"
-        + variant[0]
-        + (variant[1] > 1 ? "_" + variant[1] + "adversaries" : "")
-        + (variant[2] > 0 || variant[3] > 0
-            ? "_threads" + Math.max(variant[2], 0) + "x" + Math.max(variant[3], 0)
-            : "")
-        + (variant[4] == Integer.MIN_VALUE
-            ? ""
-            : variant[4] < 0 ? "_noearly" : "_early" + variant[4])
-        + (variant[5] > 0 ? "_spin" + variant[5] : "");
+  /**
+   * One pipeline configuration of a benchmark: {@code lag[:adversaries[:trainer threads[:adversary
+   * threads[:early threads]]]]} and any number of {@code +NAME=VALUE} environment variables for the
+   * trainer and the adversaries.
+   */
+  record Variant(
+      int lag,
+      int adversaries,
+      int trainerThreads,
+      int adversaryThreads,
+      Integer earlyThreads,
+      Map<String, String> env) {
+    static Variant parse(String text) {
+      String[] parts = text.split("\\+");
+      String[] p = parts[0].split(":");
+      if (p.length > 5 || parts[0].isBlank()) {
+        throw new IllegalArgumentException(
+            "--variants: '"
+                + text
+                + "' is not lag[:adversaries[:trainer threads[:adversary threads[:early"
+                + " threads]]]][+NAME=VALUE...]");
+      }
+      int[] v = {0, 1, 0, 0};
+      for (int j = 0; j < Math.min(p.length, 4); j++) {
+        v[j] = Integer.parseInt(p[j]);
+      }
+      Integer early = p.length > 4 ? Integer.valueOf(p[4]) : null;
+      Map<String, String> env = new LinkedHashMap<>();
+      for (int j = 1; j < parts.length; j++) {
+        int eq = parts[j].indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException(
+              "--variants: '" + parts[j] + "' in '" + text + "' is not NAME=VALUE");
+        }
+        env.put(parts[j].substring(0, eq), parts[j].substring(eq + 1));
+      }
+      return new Variant(v[0], v[1], v[2], v[3], early, Map.copyOf(env));
+    }
+
+    /** The variant's key in the report. */
+    String name() {
+      StringBuilder b = new StringBuilder("pipeline_lag").append(lag);
+      if (adversaries > 1) {
+        b.append('_').append(adversaries).append("adversaries");
+      }
+      if (trainerThreads > 0 || adversaryThreads > 0) {
+        b.append("_threads").append(trainerThreads).append('x').append(adversaryThreads);
+      }
+      if (earlyThreads != null) {
+        b.append(earlyThreads < 0 ? "_noearly" : "_early" + earlyThreads);
+      }
+      new java.util.TreeMap<>(env).forEach((k, x) -> b.append('_').append(k).append('=').append(x));
+      return b.toString();
+    }
   }
 
   private static Map<String, Object> summary(Map<String, Object> result) {
