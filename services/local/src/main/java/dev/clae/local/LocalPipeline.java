@@ -71,12 +71,25 @@ public final class LocalPipeline implements AutoCloseable {
       java.util.Set.of("trainer", "adversary", "evaluator");
 
   /**
-   * How long an engine thread with nothing to do spins before it sleeps, in GNU OpenMP's spin loops
-   * (its default is 300,000). Here the cores are shared by several processes: a thread that spins
-   * while its partner in an operation is descheduled burns the core the partner needs, and the time
-   * the step waits. docs/pipeline.md gives the measurement behind this value.
+   * The environment of the engine services, unless the variables are set already (the measurements
+   * behind both are in docs/pipeline.md):
+   *
+   * <ul>
+   *   <li>{@code GOMP_SPINCOUNT}: how long an engine thread with nothing to do spins before it
+   *       sleeps, in GNU OpenMP's wait loops (its default is 300,000). The cores are shared by
+   *       several processes here, and a thread that spins while its partner in an operation is
+   *       descheduled burns the core the partner needs.
+   *   <li>{@code MALLOC_TRIM_THRESHOLD_} and {@code MALLOC_MMAP_THRESHOLD_}: keep the memory a step
+   *       frees for the next step instead of handing it back to the kernel and faulting it in
+   *       again, zeroed, a few milliseconds later. A service repeats the same step shapes, so its
+   *       resident memory stays at one step's high-water mark.
+   * </ul>
    */
-  static final String ENGINE_SPIN_COUNT = "10000";
+  static final Map<String, String> ENGINE_ENV =
+      Map.of(
+          "GOMP_SPINCOUNT", "10000",
+          "MALLOC_TRIM_THRESHOLD_", "1073741824",
+          "MALLOC_MMAP_THRESHOLD_", "33554432");
 
   private final Map<String, Integer> threadOverrides = new java.util.HashMap<>();
   private final Map<String, Map<String, String>> envOverrides = new java.util.HashMap<>();
@@ -181,8 +194,13 @@ public final class LocalPipeline implements AutoCloseable {
     if (kind.equals("coordinator")) {
       b.env("CLAE_GRPC_PORT", String.valueOf(grpcPort)).env("CLAE_API_TOKEN", apiToken);
     }
-    if (ENGINE_SERVICES.contains(kind) && System.getenv("GOMP_SPINCOUNT") == null) {
-      b.env("GOMP_SPINCOUNT", ENGINE_SPIN_COUNT);
+    if (ENGINE_SERVICES.contains(kind)) {
+      ENGINE_ENV.forEach(
+          (k, v) -> {
+            if (System.getenv(k) == null) {
+              b.env(k, v);
+            }
+          });
     }
     envOverrides.getOrDefault(name, Map.of()).forEach(b::env);
     JavaProcess old = services.put(name, b.start());

@@ -125,8 +125,7 @@ public final class Settings {
           false,
           "Engine threads the trainer gives the clean half of a step (the clean views' forward"
               + " passes) that it starts while the step's adversarial view is still being made"
-              + " (0: all of engine.threads; -1: wait for the adversarial view, then start). Set it"
-              + " to the cores the adversaries leave free when they share the trainer's machine.");
+              + " (0: all of engine.threads; -1: wait for the adversarial view, then start).");
 
   /** Compute device. */
   public static final Setting DEVICE =
