@@ -179,11 +179,21 @@ final class RunTrainer implements AutoCloseable {
     this.checkpointEvery = config.get(Keys.PIPELINE_CHECKPOINT_STEPS);
     this.data = Kafka.reader(ctx.settings(), ctx.serviceId() + "-data");
     this.inlineMax = ctx.settings().getInt(dev.clae.platform.Settings.INLINE_MAX_BYTES);
-    this.earlyThreads = ctx.settings().getInt(dev.clae.platform.Settings.TRAINER_EARLY_THREADS);
-    if (earlyThreads < -1) {
+    this.earlyThreads = earlyThreads(ctx.settings());
+  }
+
+  /**
+   * Returns {@code trainer.early.threads}.
+   *
+   * @throws IllegalArgumentException naming the setting when it is below -1 or not a number
+   */
+  static int earlyThreads(dev.clae.platform.Settings settings) {
+    int n = settings.getInt(dev.clae.platform.Settings.TRAINER_EARLY_THREADS);
+    if (n < -1) {
       throw new IllegalArgumentException(
-          "trainer.early.threads=" + earlyThreads + ": expected -1, 0 or a thread count");
+          "trainer.early.threads=" + n + ": expected -1 (off), 0 (all threads) or a thread count");
     }
+    return n;
   }
 
   /**
@@ -362,7 +372,8 @@ final class RunTrainer implements AutoCloseable {
 
   /**
    * Stages a batch's views and begins its step. Forward passes give the same bits at any thread
-   * count (ClaeStepTest shows it), so the threads given to the clean half change only its speed.
+   * count (ClaeStepBeginTest shows it), so the threads given to the clean half change only its
+   * speed.
    */
   private Early begin(ViewBatch vb, int threads) {
     long[] shape = vb.getShapeList().stream().mapToLong(Long::longValue).toArray();

@@ -54,6 +54,7 @@ public final class TrainerService implements PipelineService {
   /** Connects to Kafka and the object store and prepares the engine. */
   public TrainerService(ServiceContext ctx) {
     this.ctx = ctx;
+    RunTrainer.earlyThreads(ctx.settings());
     this.device = Engines.prepare(ctx.settings());
     ctx.topics().ensure(ctx.settings());
     this.store = ObjectStore.connect(ctx.settings());
