@@ -210,23 +210,40 @@ public final class JavaProcess implements AutoCloseable {
     return true;
   }
 
+  /** Ports handed out by this JVM, newest last; none is handed out twice while it is here. */
+  private static final java.util.LinkedHashSet<Integer> HANDED_OUT =
+      new java.util.LinkedHashSet<>();
+
+  private static final int REMEMBERED_PORTS = 4096;
+
   /**
-   * Returns a TCP port on the loopback address that was free a moment ago. Another process may take
-   * it before it is used, which is unlikely enough on a developer or CI machine.
+   * Returns a TCP port on the loopback address that was free a moment ago and that this JVM has not
+   * handed out before: the kernel may offer a port again as soon as the probe closes it, and two
+   * services started one after the other must not both get it before either binds. Another process
+   * may still take it before it is used, which is unlikely enough on a developer or CI machine.
    */
   public static int freePort() {
     return freePorts(1)[0];
   }
 
   /** Returns {@code count} distinct ports that were free a moment ago (see {@link #freePort}). */
-  public static int[] freePorts(int count) {
+  public static synchronized int[] freePorts(int count) {
     List<ServerSocket> held = new ArrayList<>();
     try {
       int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
+      for (int i = 0; i < count; ) {
         ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         held.add(socket);
-        ports[i] = socket.getLocalPort();
+        int port = socket.getLocalPort();
+        if (HANDED_OUT.add(port)) {
+          ports[i++] = port;
+        }
+        if (held.size() > count + 256) {
+          throw new IOException("the kernel keeps offering ports handed out already");
+        }
+      }
+      while (HANDED_OUT.size() > REMEMBERED_PORTS) {
+        HANDED_OUT.remove(HANDED_OUT.iterator().next());
       }
       return ports;
     } catch (IOException e) {

@@ -28,6 +28,15 @@ class JavaProcessTest {
   }
 
   @Test
+  void freePortsAreNeverHandedOutTwice() {
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 500; i++) {
+      int port = JavaProcess.freePort();
+      assertTrue(seen.add(port), "port " + port + " handed out twice, at call " + i);
+    }
+  }
+
+  @Test
   void closeStopsPolitelyAndLogGetsOutput(@TempDir Path dir) throws Exception {
     int port = JavaProcess.freePort();
     JavaProcess p = sleeper(dir, String.valueOf(port)).start();

@@ -71,7 +71,9 @@ public final class ServiceHost implements AutoCloseable {
       System.err.println(service + ": bad settings: " + e.getMessage());
       System.exit(2);
       return;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Also what Vert.x rethrows undeclared, such as a BindException for a port in use: a
+      // service without its health endpoint must end, not linger on the threads it started.
       LOG.error("{} cannot start: {}", service, e.toString(), e);
       System.exit(1);
       return;
