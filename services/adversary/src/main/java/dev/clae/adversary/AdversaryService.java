@@ -98,10 +98,14 @@ public final class AdversaryService implements PipelineService {
           public void onPartitionsRevoked(Collection<TopicPartition> parts) {
             commit();
             backlog.revoke(parts);
+            ctx.metrics().add("partitions_revoked_total", parts.size());
           }
 
           @Override
-          public void onPartitionsAssigned(Collection<TopicPartition> parts) {}
+          public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+            // Assigned less revoked: the view partitions this replica holds now.
+            ctx.metrics().add("partitions_assigned_total", parts.size());
+          }
         });
     try {
       while (running) {

@@ -275,6 +275,13 @@ class PipelineTest {
   @Order(7)
   void twoAdversariesShareTheWorkAtALagOfOne() throws Exception {
     String second = f.pipeline.addAdversary();
+    // Healthy is not yet a member of the group: wait until the rebalance gave both replicas
+    // partitions, or a short run may be over before the second one holds any.
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+    while (heldPartitions("adversary-1") <= 0 || heldPartitions(second) <= 0) {
+      assertTrue(System.nanoTime() < deadline, "the two adversaries never shared the partitions");
+      Thread.sleep(200);
+    }
     double before1 = adversarialBatches("adversary-1");
     Map<String, String> spec = PipelineFixture.smallRun();
     spec.put("pipeline.max.lag.steps", "1");
@@ -334,6 +341,12 @@ class PipelineTest {
         Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz")),
         "Fashion-MNIST is missing in " + dir + ": run ./deploy/fetch-fashion-mnist.sh");
     return dir;
+  }
+
+  private double heldPartitions(String service) throws Exception {
+    String m = f.pipeline.metrics(service);
+    return metric(m, "clae_adversary_partitions_assigned_total")
+        - metric(m, "clae_adversary_partitions_revoked_total");
   }
 
   private double adversarialBatches(String service) throws Exception {
