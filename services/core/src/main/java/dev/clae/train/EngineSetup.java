@@ -55,9 +55,9 @@ public final class EngineSetup {
   }
 
   /**
-   * Sets the engine's intra-op threads for the operations this thread issues from now on; the
-   * results of the engine's operations do not depend on it. Does nothing on an engine other than
-   * PyTorch.
+   * Sets the engine's intra-op threads for the operations this thread issues from now on. Forward
+   * passes give the same bits at any count ({@code ClaeStepBeginTest}); reductions in a backward
+   * pass need not. Does nothing on an engine other than PyTorch.
    */
   public static void intraOpThreads(int threads) {
     if (threads > 0 && "PyTorch".equals(Engine.getInstance().getEngineName())) {

@@ -82,7 +82,8 @@ public final class LocalPipeline implements AutoCloseable {
    *   <li>{@code MALLOC_TRIM_THRESHOLD_} and {@code MALLOC_MMAP_THRESHOLD_}: keep the memory a step
    *       frees for the next step instead of handing it back to the kernel and faulting it in
    *       again, zeroed, a few milliseconds later. A service repeats the same step shapes, so its
-   *       resident memory stays at one step's high-water mark.
+   *       resident memory stays at one step's high-water mark. The images (the root pom's jib
+   *       environment) and the {@code clae} launcher set the same two values.
    * </ul>
    */
   static final Map<String, String> ENGINE_ENV =

@@ -377,7 +377,7 @@ final class RunTrainer implements AutoCloseable {
    */
   private Early begin(ViewBatch vb, int threads) {
     long[] shape = vb.getShapeList().stream().mapToLong(Long::longValue).toArray();
-    int elements = Math.toIntExact(shape[0] * shape[1] * shape[2] * shape[3]);
+    int elements = elements(vb);
     byte[] bytes = inputs.payload(vb.getBatchId());
     NDManager s = manager.newSubManager();
     int before = EngineSetup.intraOpThreads();
@@ -397,6 +397,12 @@ final class RunTrainer implements AutoCloseable {
         EngineSetup.intraOpThreads(before);
       }
     }
+  }
+
+  /** Values in one view of a batch: the product of its shape, {@code B*C*H*W}. */
+  private static int elements(ViewBatch vb) {
+    return Math.toIntExact(
+        vb.getShapeList().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact));
   }
 
   private Early beginEarly(ViewBatch vb) {
@@ -424,8 +430,7 @@ final class RunTrainer implements AutoCloseable {
         LOG.warn("batch {}: adversarial view made with weights {} steps old; dropped", b, lag);
         return null;
       }
-      long elements =
-          vb.getShapeList().stream().mapToLong(Long::longValue).reduce(1, (x, y) -> x * y);
+      int elements = elements(vb);
       if (ab.getElements() != elements) {
         abandonEarly();
         throw new RejectedMessageException(
