@@ -167,6 +167,7 @@ class ChartTest {
     assertEquals("clae.", data.get("CLAE_KAFKA_TOPIC_PREFIX"));
     assertEquals("6", data.get("CLAE_KAFKA_TOPIC_PARTITIONS"));
     assertEquals("900000", data.get("CLAE_KAFKA_INLINE_MAX_BYTES"));
+    assertEquals("3600000", data.get("CLAE_KAFKA_DATA_RETENTION_MS"));
     assertEquals("http://minio:9000", data.get("CLAE_S3_ENDPOINT"));
     assertEquals("us-east-1", data.get("CLAE_S3_REGION"));
     assertEquals("clae", data.get("CLAE_S3_BUCKET"));

@@ -5,6 +5,7 @@ import dev.clae.config.ClaeConfig;
 import dev.clae.config.Keys;
 import dev.clae.local.LocalPipeline;
 import dev.clae.platform.Artifacts;
+import dev.clae.platform.Kafka;
 import dev.clae.platform.ObjectStore;
 import dev.clae.platform.Settings;
 import dev.clae.proto.Report;
@@ -20,12 +21,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code clae local --config FILE [--set key=value ...] [--adversaries N] [--work DIR]}: the whole
- * pipeline on this machine. It validates the config first (exit 2 naming the key, before anything
- * starts), starts a Kafka broker, an S3 server and every service as processes with their data under
- * the work folder, submits the run through the gRPC API, prints its progress, copies {@code
- * result.json} and the loss curve into {@code output.dir}, and stops everything it started, also on
- * Ctrl-C.
+ * {@code clae local --config FILE [--set key=value ...] [--adversaries N] [--trainer-threads N]
+ * [--adversary-threads N] [--inline BYTES] [--work DIR]}: the whole pipeline on this machine. It
+ * validates the config first (exit 2 naming the key, before anything starts), starts a Kafka
+ * broker, an S3 server and every service as processes with their data under the work folder,
+ * submits the run through the gRPC API, prints its progress, copies {@code result.json} and the
+ * loss curve into {@code output.dir}, and stops everything it started, also on Ctrl-C.
  */
 final class LocalCommand {
   private LocalCommand() {}
@@ -36,6 +37,7 @@ final class LocalCommand {
     int adversaries = d.adversaries();
     int trainerThreads = d.trainerThreads();
     int adversaryThreads = d.adversaryThreads();
+    int inline = d.inlineMaxBytes();
     Path work = null;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -43,9 +45,16 @@ final class LocalCommand {
         case "--adversaries" -> adversaries = Integer.parseInt(value(args, ++i, a));
         case "--trainer-threads" -> trainerThreads = Integer.parseInt(value(args, ++i, a));
         case "--adversary-threads" -> adversaryThreads = Integer.parseInt(value(args, ++i, a));
+        case "--inline" -> inline = Integer.parseInt(value(args, ++i, a));
         case "--work" -> work = Path.of(value(args, ++i, a));
         default -> configArgs.add(a);
       }
+    }
+    try {
+      Kafka.maxMessageBytes(
+          Settings.of(Map.of(Settings.INLINE_MAX_BYTES.name(), String.valueOf(inline))));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--inline " + inline + ": " + e.getMessage(), e);
     }
     ClaeConfig config = Main.parse(configArgs);
     Path output = Path.of(config.get(Keys.OUTPUT_DIR));
@@ -58,11 +67,7 @@ final class LocalCommand {
     }
     LocalPipeline.Options options =
         new LocalPipeline.Options(
-            adversaries,
-            trainerThreads,
-            adversaryThreads,
-            d.evaluatorThreads(),
-            d.inlineMaxBytes());
+            adversaries, trainerThreads, adversaryThreads, d.evaluatorThreads(), inline);
     out.println("clae local: starting Kafka, S3 and the services under " + work);
     try (LocalPipeline pipeline = LocalPipeline.start(work, options)) {
       pipeline.supervise();

@@ -31,15 +31,17 @@ import java.util.Map;
  * the config); at a lag of 1 or more they overlap, so each gets half the cores. A variant {@code
  * lag:adversaries:T:A:E} gives the trainer {@code T} and each adversary {@code A} engine threads
  * instead (0: the default) and the trainer {@code trainer.early.threads=E}; a suffix {@code
- * +NAME=VALUE} (repeatable) sets an environment variable of the trainer and the adversaries, such
- * as {@code GOMP_SPINCOUNT}. Only training time counts (evaluation is excluded in both modes);
- * accuracy is reported beside it. With {@code --base} each round also trains the config without
- * CLAE in this process, so the report can put the trainer's CPU seconds a batch beside a plain
- * step's. {@code --inline} sets the pipeline's {@code kafka.inline.max.bytes} (default: {@code clae
- * local}'s).
+ * +NAME=VALUE} (repeatable) sets an environment variable of the trainer, the adversaries and the
+ * augmenter, such as {@code GOMP_SPINCOUNT}, or {@code CLAE_KAFKA_INLINE_MAX_BYTES} to compare
+ * views through the broker and through the store in one benchmark. Only training time counts
+ * (evaluation is excluded in both modes); accuracy is reported beside it. With {@code --base} each
+ * round also trains the config without CLAE in this process, so the report can put the trainer's
+ * CPU seconds a batch beside a plain step's. {@code --inline} sets the pipeline's {@code
+ * kafka.inline.max.bytes} (default: {@code clae local}'s).
  */
 final class PipelineBench {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String INLINE_ENV = "CLAE_KAFKA_INLINE_MAX_BYTES";
 
   private PipelineBench() {}
 
@@ -71,7 +73,16 @@ final class PipelineBench {
     int cores = config.get(Keys.THREADS) > 0 ? config.get(Keys.THREADS) : cores();
     int half = Math.max(1, cores / 2);
     Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
-    LocalPipeline.Options options = new LocalPipeline.Options(1, cores, cores, 1, inline);
+    // Topics are created once, so they must admit the largest inline limit any variant sets.
+    int topicsInline = inline;
+    for (Variant v : variants) {
+      String x = v.env().get(INLINE_ENV);
+      if (x != null) {
+        topicsInline = Math.max(topicsInline, Integer.parseInt(x.trim()));
+      }
+    }
+    LocalPipeline.Options options = new LocalPipeline.Options(1, cores, cores, 1, topicsInline);
+    Map<String, String> augmenterEnv = Map.of(INLINE_ENV, String.valueOf(inline));
     try (LocalPipeline pipeline = LocalPipeline.start(work.resolve("pipeline"), options);
         CoordinatorClient client =
             new CoordinatorClient(pipeline.coordinatorAddress(), pipeline.apiToken())) {
@@ -105,12 +116,19 @@ final class PipelineBench {
           if (v.earlyThreads() != null) {
             trainerEnv.put("CLAE_TRAINER_EARLY_THREADS", String.valueOf(v.earlyThreads()));
           }
+          Map<String, String> carrierEnv = new HashMap<>(engineEnv);
+          carrierEnv.putIfAbsent(INLINE_ENV, String.valueOf(inline));
+          trainerEnv.putIfAbsent(INLINE_ENV, String.valueOf(inline));
+          if (!carrierEnv.equals(augmenterEnv)) {
+            pipeline.restart("augmenter", 1, carrierEnv);
+            augmenterEnv = carrierEnv;
+          }
           pipeline.restart("trainer", threads, trainerEnv);
           for (int a = 1; a <= adversaries; a++) {
             if (pipeline.services().containsKey("adversary-" + a)) {
-              pipeline.restart("adversary-" + a, adversaryThreads, engineEnv);
+              pipeline.restart("adversary-" + a, adversaryThreads, carrierEnv);
             } else {
-              pipeline.addAdversary(adversaryThreads, engineEnv);
+              pipeline.addAdversary(adversaryThreads, carrierEnv);
             }
           }
           for (int a = adversaries + 1; pipeline.services().containsKey("adversary-" + a); a++) {

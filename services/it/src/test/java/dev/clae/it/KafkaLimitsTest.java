@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.clae.local.LocalKafka;
@@ -16,17 +17,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Raising {@code kafka.inline.max.bytes} raises every Kafka limit on the way (producer request,
- * topic message, consumer fetch), through a real broker left at its default 1 MiB limit.
+ * topic message, consumer fetch), through a real broker left at its default 1 MiB limit, also on
+ * topics created before at a lower limit.
  */
 class KafkaLimitsTest {
   /** One view batch of 256 Fashion-MNIST-sized pairs in float32: 1,605,632 bytes. */
@@ -84,6 +92,37 @@ class KafkaLimitsTest {
                         .get(30, SECONDS));
         assertInstanceOf(RecordTooLargeException.class, e.getCause());
       }
+
+      // A service started with the raised limit finds those topics too small and raises them.
+      Settings raisedLater =
+          Settings.of(
+              Map.of(
+                  "kafka.bootstrap.servers", broker.bootstrapServers(),
+                  "kafka.topic.prefix", "plain.",
+                  "kafka.inline.max.bytes", "2000000"));
+      new Topics(raisedLater).ensure(raisedLater);
+      try (KafkaProducer<String, byte[]> producer = Kafka.producer(raisedLater, "limits-test-3")) {
+        producer.send(new ProducerRecord<>(defaults.views, "b0", payload)).get(30, SECONDS);
+      }
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        Config views = topicConfig(admin, defaults.views);
+        assertEquals("2065536", views.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+        // Created with an hour's retention, which raising the limit left alone.
+        assertEquals("3600000", views.get(TopicConfig.RETENTION_MS_CONFIG).value());
+        Config runs = topicConfig(admin, defaults.runs);
+        assertEquals("2065536", runs.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+        assertNotEquals(
+            ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG,
+            runs.get(TopicConfig.RETENTION_MS_CONFIG).source(),
+            "control topics keep the broker's retention");
+      }
     }
+  }
+
+  private static Config topicConfig(Admin admin, String topic) throws Exception {
+    ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    return admin.describeConfigs(List.of(r)).all().get(30, SECONDS).get(r);
   }
 }

@@ -30,11 +30,24 @@ public final class Kafka {
    * kafka.inline.max.bytes} and its framing, never below Kafka's default. Producers, consumers and
    * the topics the pipeline creates are sized by it, so raising the inline limit raises every limit
    * on the way with it.
+   *
+   * @throws IllegalArgumentException when the inline limit is negative or leaves no room for
+   *     framing under {@link Messages#MAX_MESSAGE_BYTES}
    */
   public static int maxMessageBytes(Settings settings) {
-    return Math.max(
-        KAFKA_DEFAULT_LIMIT,
-        Math.addExact(settings.getInt(Settings.INLINE_MAX_BYTES), FRAMING_BYTES));
+    int inline = settings.getInt(Settings.INLINE_MAX_BYTES);
+    if (inline < 0 || inline > Messages.MAX_MESSAGE_BYTES - FRAMING_BYTES) {
+      throw new IllegalArgumentException(
+          Settings.INLINE_MAX_BYTES.name()
+              + "="
+              + inline
+              + ": must be between 0 and "
+              + (Messages.MAX_MESSAGE_BYTES - FRAMING_BYTES)
+              + " (the largest message a consumer accepts, "
+              + Messages.MAX_MESSAGE_BYTES
+              + " bytes, less 64 KiB of framing); larger payloads go through the store anyway");
+    }
+    return Math.max(KAFKA_DEFAULT_LIMIT, inline + FRAMING_BYTES);
   }
 
   /** Returns a producer. */

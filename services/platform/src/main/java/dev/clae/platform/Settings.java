@@ -70,6 +70,17 @@ public final class Settings {
               + " 64 KiB (at least Kafka's default 1 MiB); topics created beforehand need their"
               + " max.message.bytes raised to match.");
 
+  /** How long the topics that carry payloads keep their records. */
+  public static final Setting DATA_RETENTION_MS =
+      declare(
+          "kafka.data.retention.ms",
+          "3600000",
+          false,
+          "Retention of the views, adversarial and weights topics when the pipeline creates them"
+              + " (at least 60000): their records are used within seconds, and an adversary that"
+              + " starts reads the weights topic from its beginning. Other topics keep the"
+              + " broker's retention.");
+
   /** S3 endpoint. */
   public static final Setting S3_ENDPOINT =
       declare("s3.endpoint", "http://127.0.0.1:9000", false, "S3-compatible endpoint URL.");
@@ -236,7 +247,21 @@ public final class Settings {
   }
 
   /**
-   * Returns an integer setting.
+   * Returns a setting as a long.
+   *
+   * @throws IllegalArgumentException naming the setting when it is not an integer
+   */
+  public long getLong(Setting s) {
+    String v = get(s);
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(s.name() + "=" + v + ": expected an integer");
+    }
+  }
+
+  /**
+   * Returns a setting as an int.
    *
    * @throws IllegalArgumentException naming the setting when it is not an integer
    */

@@ -1,6 +1,8 @@
 package dev.clae.platform;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -95,14 +101,50 @@ public final class Topics {
         deadLetter, 1);
   }
 
+  /** Returns the topics that carry payloads (views, adversarial views, weight snapshots). */
+  public Set<String> bulk() {
+    return Set.of(views, adversarial, weights);
+  }
+
   /**
-   * Creates the topics that do not exist yet. Every service calls it at start, so the order in
-   * which they start does not matter.
+   * Returns the configuration of a topic the pipeline creates: every topic admits the largest
+   * message the pipeline sends ({@link Kafka#maxMessageBytes}); the bulk topics keep their records
+   * for {@code kafka.data.retention.ms} only, in segments of 64 MiB so that old ones are deleted.
+   */
+  Map<String, String> configOf(String topic, Settings settings) {
+    Map<String, String> c = new HashMap<>();
+    c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Kafka.maxMessageBytes(settings)));
+    if (bulk().contains(topic)) {
+      c.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(dataRetentionMs(settings)));
+      c.put(TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(SEGMENT_BYTES));
+    }
+    return c;
+  }
+
+  /** Segment size of the bulk topics: 64 MiB, far above the largest message (4 MiB). */
+  static final int SEGMENT_BYTES = 64 << 20;
+
+  private static long dataRetentionMs(Settings settings) {
+    long ms = settings.getLong(Settings.DATA_RETENTION_MS);
+    if (ms < 60_000) {
+      throw new IllegalArgumentException(
+          Settings.DATA_RETENTION_MS.name() + "=" + ms + ": must be at least 60000 (one minute)");
+    }
+    return ms;
+  }
+
+  /**
+   * Creates the topics that do not exist yet, and raises {@code max.message.bytes} of existing ones
+   * that admit less than the pipeline sends (a topic created by an earlier version, or at a lower
+   * {@code kafka.inline.max.bytes}). Every service calls it at start, so the order in which they
+   * start does not matter. Other settings of existing topics are left as they are.
    *
-   * @throws IllegalStateException when the broker cannot be reached within a minute
+   * @throws IllegalStateException when the broker cannot be reached within a minute, or an existing
+   *     topic's limit is too low and cannot be raised
    */
   public void ensure(Settings settings) {
     String bootstrap = settings.get(Settings.KAFKA_BOOTSTRAP);
+    int maxMessage = Kafka.maxMessageBytes(settings);
     try (Admin admin =
         Admin.create(
             Map.of(
@@ -111,37 +153,103 @@ public final class Topics {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 60_000))) {
       Set<String> existing = new HashSet<>(admin.listTopics().names().get(60, TimeUnit.SECONDS));
-      int maxMessage = Kafka.maxMessageBytes(settings);
       List<NewTopic> missing = new ArrayList<>();
+      List<String> present = new ArrayList<>();
       all()
           .forEach(
               (name, n) -> {
-                if (!existing.contains(name)) {
-                  missing.add(
-                      new NewTopic(name, n, (short) 1)
-                          .configs(
-                              Map.of(
-                                  TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                  String.valueOf(maxMessage))));
+                if (existing.contains(name)) {
+                  present.add(name);
+                } else {
+                  missing.add(new NewTopic(name, n, (short) 1).configs(configOf(name, settings)));
                 }
               });
-      if (missing.isEmpty()) {
-        return;
-      }
-      try {
-        admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
-        LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
+      if (!missing.isEmpty()) {
+        try {
+          admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
+          LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
         }
       }
+      raiseLimits(admin, present, maxMessage);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(
-          "Kafka at " + bootstrap + ": cannot list or create topics: " + e, e);
+          "Kafka at " + bootstrap + ": cannot list, create or configure topics: " + e, e);
+    }
+  }
+
+  private static void raiseLimits(Admin admin, List<String> topics, int maxMessage)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (topics.isEmpty()) {
+      return;
+    }
+    List<ConfigResource> resources =
+        topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+    Map<ConfigResource, Config> configs =
+        admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS);
+    Map<ConfigResource, Collection<AlterConfigOp>> raise = new HashMap<>();
+    configs.forEach(
+        (r, c) -> {
+          ConfigEntry e = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+          if (e != null && e.value() != null && Long.parseLong(e.value()) < maxMessage) {
+            LOG.info(
+                "topic {} admits messages of {} bytes, the pipeline sends up to {}: raising it",
+                r.name(),
+                e.value(),
+                maxMessage);
+            raise.put(
+                r,
+                List.of(
+                    new AlterConfigOp(
+                        new ConfigEntry(
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxMessage)),
+                        AlterConfigOp.OpType.SET)));
+          }
+        });
+    if (raise.isEmpty()) {
+      return;
+    }
+    try {
+      admin.incrementalAlterConfigs(raise).all().get(60, TimeUnit.SECONDS);
+      awaitLimits(admin, raise.keySet(), maxMessage);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "topics "
+              + raise.keySet().stream().map(ConfigResource::name).sorted().toList()
+              + " admit messages smaller than the "
+              + maxMessage
+              + " bytes the pipeline sends (kafka.inline.max.bytes plus 64 KiB) and their"
+              + " max.message.bytes cannot be raised: "
+              + e.getCause()
+              + "; raise it on the broker, or lower kafka.inline.max.bytes",
+          e);
+    }
+  }
+
+  /** Waits until the broker reports the raised limits: it applies a change after accepting it. */
+  private static void awaitLimits(Admin admin, Set<ConfigResource> topics, int maxMessage)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      Map<ConfigResource, Config> now =
+          admin.describeConfigs(topics).all().get(60, TimeUnit.SECONDS);
+      boolean applied =
+          now.values().stream()
+              .map(c -> c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG))
+              .allMatch(e -> e != null && Long.parseLong(e.value()) >= maxMessage);
+      if (applied) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("max.message.bytes of " + topics + " not raised after 30 s");
+      }
+      Thread.sleep(100);
     }
   }
 }
