@@ -105,16 +105,7 @@ final class LocalCommand {
           output.resolve("result.json"), report.getResultJson(), StandardCharsets.UTF_8);
       copyCurves(pipeline, run, output);
       Map<?, ?> r = new ObjectMapper().readValue(report.getResultJson(), Map.class);
-      out.println(
-          new ObjectMapper()
-              .writeValueAsString(
-                  Map.of(
-                      "knn_top1", String.valueOf(r.get("knn_top1")),
-                      "knn_top1_untrained", String.valueOf(r.get("knn_top1_untrained")),
-                      "linear_top1", String.valueOf(r.get("linear_top1")),
-                      "images_per_second", String.valueOf(r.get("images_per_second")),
-                      "report", report.getLocation(),
-                      "result", output.resolve("result.json").toString())));
+      out.println(Main.summary(r, output.resolve("result.json"), report.getLocation()));
       return 0;
     }
   }

@@ -9,9 +9,11 @@ import dev.clae.config.Keys;
 import dev.clae.data.DataException;
 import dev.clae.train.TrainRun;
 import dev.clae.train.TrainingDivergedException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.MDC;
@@ -127,14 +129,27 @@ public final class Main {
     TrainRun run = new TrainRun(config);
     run.prepare();
     Map<String, Object> result = run.run();
-    out.println(
-        JSON.writeValueAsString(
-            Map.of(
-                "knn_top1", result.get("knn_top1"),
-                "knn_top1_untrained", String.valueOf(result.get("knn_top1_untrained")),
-                "linear_top1", String.valueOf(result.get("linear_top1")),
-                "result", Path.of(config.get(Keys.OUTPUT_DIR)).resolve("result.json").toString())));
+    out.println(summary(result, Path.of(config.get(Keys.OUTPUT_DIR)).resolve("result.json"), null));
     return 0;
+  }
+
+  /**
+   * The one-line JSON summary {@code clae train} and {@code clae local} print last: the accuracies
+   * and the training rate as numbers (null when not measured), the report's location (local only)
+   * and the local {@code result.json}.
+   */
+  static String summary(Map<?, ?> result, Path resultFile, String reportLocation)
+      throws IOException {
+    Map<String, Object> line = new LinkedHashMap<>();
+    for (String key :
+        List.of("knn_top1", "knn_top1_untrained", "linear_top1", "images_per_second")) {
+      line.put(key, result.get(key));
+    }
+    if (reportLocation != null) {
+      line.put("report", reportLocation);
+    }
+    line.put("result", resultFile.toString());
+    return JSON.writeValueAsString(line);
   }
 
   private static int bench(ClaeConfig config, PrintStream out) throws Exception {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.clae.config.ClaeConfig;
 import dev.clae.config.Keys;
+import dev.clae.data.Datasets;
 import dev.clae.local.LocalPipeline;
 import dev.clae.proto.RunState;
 import dev.clae.proto.RunStatus;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code clae bench-pipeline --config FILE [--rounds N] [--variants 0:1,1:1,4:2] [--base] [--inline
@@ -81,6 +83,8 @@ final class PipelineBench {
         topicsInline = Math.max(topicsInline, Integer.parseInt(x.trim()));
       }
     }
+    // A missing or broken dataset fails here, before the broker and the services start.
+    Datasets.load(config);
     LocalPipeline.Options options = new LocalPipeline.Options(1, cores, cores, 1, topicsInline);
     Map<String, String> augmenterEnv = Map.of(INLINE_ENV, String.valueOf(inline));
     try (LocalPipeline pipeline = LocalPipeline.start(work.resolve("pipeline"), options);
@@ -145,7 +149,11 @@ final class PipelineBench {
                   + threads
                   + " trainer and "
                   + adversaryThreads
-                  + " adversary threads");
+                  + " adversary threads"
+                  + (v.env().isEmpty() ? "" : ", environment " + new TreeMap<>(v.env()))
+                  + " ("
+                  + v.name()
+                  + ")");
           runs.computeIfAbsent(v.name(), k -> new ArrayList<>())
               .add(pipelineRun(pipeline, client, config, lag, threads, adversaryThreads));
         }
@@ -333,7 +341,7 @@ final class PipelineBench {
       if (earlyThreads != null) {
         b.append(earlyThreads < 0 ? "_noearly" : "_early" + earlyThreads);
       }
-      new java.util.TreeMap<>(env).forEach((k, x) -> b.append('_').append(k).append('=').append(x));
+      new TreeMap<>(env).forEach((k, x) -> b.append('_').append(k).append('=').append(x));
       return b.toString();
     }
   }

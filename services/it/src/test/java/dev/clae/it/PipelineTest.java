@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.clae.cli.CoordinatorClient;
 import dev.clae.config.ClaeConfig;
 import dev.clae.local.LocalPipeline;
@@ -16,6 +17,7 @@ import dev.clae.proto.RunEvent;
 import dev.clae.proto.RunState;
 import dev.clae.proto.RunStatus;
 import dev.clae.proto.ViewBatch;
+import dev.clae.proto.WeightSnapshot;
 import dev.clae.train.StepRecord;
 import dev.clae.train.TrainRun;
 import io.grpc.Status;
@@ -253,6 +255,67 @@ class PipelineTest {
 
   @Test
   @Order(6)
+  void aTrainerLeftWaitingSendsItsWeightsAgainWithinTheTopicsRetention() throws Exception {
+    // At the shortest retention allowed, a minute, the trainer sends its newest snapshot again
+    // after 15 s without one, so a long wait can never leave the weights topic without it.
+    f.pipeline.restart("trainer", 2, Map.of("CLAE_KAFKA_DATA_RETENTION_MS", "60000"));
+    try {
+      // Stopped politely, it leaves the consumer group at once (a killed one would hold its
+      // partitions until its session timed out).
+      f.pipeline.stop("adversary-1");
+      RunStatus s = f.client.submit(PipelineFixture.smallRun(), "resend");
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (metric(f.pipeline.metrics("trainer"), "clae_trainer_weight_snapshots_resent_total")
+          < 1) {
+        assertTrue(
+            System.nanoTime() < deadline, "the waiting trainer never sent its weights again");
+        Thread.sleep(500);
+      }
+      assertEquals(RunState.RUNNING, f.client.get(s.getRunId()).getState());
+      assertEquals(
+          Map.of(0L, 2), snapshotVersions(s.getRunId()), "version 0 sent twice, nothing newer");
+      f.pipeline.restart("adversary-1");
+      RunStatus end = f.awaitEnd(s.getRunId());
+      assertEquals(RunState.COMPLETED, end.getState(), end.getMessage());
+      // The wait changed nothing: the same steps as one process.
+      assertSameCurve(baselineCurve, f.lossCurve(s.getRunId()));
+    } finally {
+      f.pipeline.restart("trainer", 2, Map.of());
+    }
+  }
+
+  /** Counts a run's weight snapshots on the weights topic by version. */
+  private Map<Long, Integer> snapshotVersions(String run) {
+    Topics topics = new Topics(f.settings());
+    Map<Long, Integer> versions = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> c = Kafka.reader(f.settings(), "it-weights")) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (var p : c.partitionsFor(topics.weights)) {
+        parts.add(new TopicPartition(p.topic(), p.partition()));
+      }
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        assertTrue(System.nanoTime() < deadline, "could not read the weights topic to its end");
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+          try {
+            WeightSnapshot w = WeightSnapshot.parseFrom(r.value());
+            if (w.getRunId().equals(run)) {
+              versions.merge(w.getVersion(), 1, Integer::sum);
+            }
+          } catch (InvalidProtocolBufferException e) {
+            // The malformed-message test's poison.
+          }
+        }
+      }
+    }
+    return versions;
+  }
+
+  @Test
+  @Order(7)
   void aCancelledRunStopsAndTheNextOneRuns() throws Exception {
     Map<String, String> longer = PipelineFixture.smallRun();
     longer.put("train.epochs", "50");
@@ -272,7 +335,7 @@ class PipelineTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void twoAdversariesShareTheWorkAtALagOfOne() throws Exception {
     String second = f.pipeline.addAdversary();
     // Healthy is not yet a member of the group: wait until the rebalance gave both replicas
@@ -299,7 +362,7 @@ class PipelineTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void realFashionMnistFromTheStoreBeatsTheUntrainedEncoder() throws Exception {
     Path local = fashionMnist();
     for (String file :

@@ -150,6 +150,19 @@ final class RunTrainer implements AutoCloseable {
   private long lagSum;
   private long lagCount;
   private long lastWeights = -1;
+
+  /** The newest weight snapshot's message, and when it was last sent. */
+  private byte[] lastWeightsMessage;
+
+  private long lastWeightsSent;
+
+  /**
+   * How long the trainer may wait with no snapshot sent before it sends its newest one again: a
+   * quarter of the weights topic's retention, so that the topic always holds the snapshot the next
+   * step's direction needs, however long adversaries are away.
+   */
+  private final long resendNanos;
+
   private final List<StepRecord> history = new ArrayList<>();
   private final Map<String, Object> extras = new LinkedHashMap<>();
   private long lastProgress;
@@ -180,6 +193,10 @@ final class RunTrainer implements AutoCloseable {
     this.data = Kafka.reader(ctx.settings(), ctx.serviceId() + "-data");
     this.inlineMax = ctx.settings().getInt(dev.clae.platform.Settings.INLINE_MAX_BYTES);
     this.earlyThreads = earlyThreads(ctx.settings());
+    this.resendNanos =
+        Duration.ofMillis(ctx.settings().getLong(dev.clae.platform.Settings.DATA_RETENTION_MS))
+                .toNanos()
+            / 4;
   }
 
   /**
@@ -246,6 +263,7 @@ final class RunTrainer implements AutoCloseable {
         }
         long w0 = System.nanoTime();
         pollInputs(Duration.ofMillis(50));
+        resendWeightsIfIdle();
         double waited = (System.nanoTime() - w0) / 1e9;
         waitSeconds += waited;
         ctx.metrics()
@@ -581,6 +599,8 @@ final class RunTrainer implements AutoCloseable {
             .build();
     byte[] value = snap.toByteArray();
     producer.send(new ProducerRecord<>(ctx.topics().weights, run, value));
+    lastWeightsMessage = value;
+    lastWeightsSent = System.nanoTime();
     ctx.metrics().increment("weight_snapshots_total");
     ctx.metrics().add("weight_bytes_total", w.length);
     ctx.metrics().add("weight_message_bytes_total", value.length);
@@ -593,6 +613,25 @@ final class RunTrainer implements AutoCloseable {
       }
     }
     lastWeights = processed;
+  }
+
+  /**
+   * Sends the newest snapshot's message again when none has been sent for {@link #resendNanos}. Its
+   * claim-checked object, if any, is still kept (only older ones are deleted), and an adversary
+   * that reads both copies keeps one.
+   */
+  private void resendWeightsIfIdle() {
+    if (lastWeightsMessage == null || System.nanoTime() - lastWeightsSent < resendNanos) {
+      return;
+    }
+    producer.send(new ProducerRecord<>(ctx.topics().weights, run, lastWeightsMessage));
+    lastWeightsSent = System.nanoTime();
+    ctx.metrics().increment("weight_snapshots_resent_total");
+    LOG.info(
+        "no step for {} s: sent the weights of version {} again, within the weights topic's"
+            + " retention",
+        resendNanos / 1_000_000_000L,
+        lastWeights);
   }
 
   private String writeWeightsForEval(long at) {
