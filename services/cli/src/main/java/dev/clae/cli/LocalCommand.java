@@ -42,19 +42,13 @@ final class LocalCommand {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
-        case "--adversaries" -> adversaries = Integer.parseInt(value(args, ++i, a));
-        case "--trainer-threads" -> trainerThreads = Integer.parseInt(value(args, ++i, a));
-        case "--adversary-threads" -> adversaryThreads = Integer.parseInt(value(args, ++i, a));
-        case "--inline" -> inline = Integer.parseInt(value(args, ++i, a));
+        case "--adversaries" -> adversaries = number(value(args, ++i, a), a);
+        case "--trainer-threads" -> trainerThreads = number(value(args, ++i, a), a);
+        case "--adversary-threads" -> adversaryThreads = number(value(args, ++i, a), a);
+        case "--inline" -> inline = inlineLimit(value(args, ++i, a), a);
         case "--work" -> work = Path.of(value(args, ++i, a));
         default -> configArgs.add(a);
       }
-    }
-    try {
-      Kafka.maxMessageBytes(
-          Settings.of(Map.of(Settings.INLINE_MAX_BYTES.name(), String.valueOf(inline))));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--inline " + inline + ": " + e.getMessage(), e);
     }
     ClaeConfig config = Main.parse(configArgs);
     Path output = Path.of(config.get(Keys.OUTPUT_DIR));
@@ -121,6 +115,31 @@ final class LocalCommand {
       store.getFile(Artifacts.lossCsv(run), output.resolve("loss_curve.csv"));
       store.getFile(Artifacts.lossPng(run), output.resolve("loss_curve.png"));
     }
+  }
+
+  /** Parses a whole number given for {@code what}, naming it when the text is not one. */
+  static int number(String text, String what) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(what + " " + text + ": not a whole number", e);
+    }
+  }
+
+  /**
+   * Parses an inline limit given for {@code what} (an option or a variable) and checks it as the
+   * services will ({@link Kafka#maxMessageBytes}), so that a bad one stops the command before
+   * anything starts.
+   */
+  static int inlineLimit(String text, String what) {
+    int n = number(text, what);
+    try {
+      Kafka.maxMessageBytes(
+          Settings.of(Map.of(Settings.INLINE_MAX_BYTES.name(), String.valueOf(n))));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + " " + n + ": " + e.getMessage(), e);
+    }
+    return n;
   }
 
   private static String value(List<String> args, int i, String option) {

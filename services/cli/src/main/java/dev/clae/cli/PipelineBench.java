@@ -56,7 +56,7 @@ final class PipelineBench {
     int inline = LocalPipeline.Options.defaults().inlineMaxBytes();
     for (int i = 0; i < args.size(); i++) {
       switch (args.get(i)) {
-        case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
+        case "--rounds" -> rounds = LocalCommand.number(args.get(++i), "--rounds");
         case "--variants" -> {
           variants = new ArrayList<>();
           for (String v : args.get(++i).split(",")) {
@@ -65,7 +65,7 @@ final class PipelineBench {
         }
         case "--work" -> work = Path.of(args.get(++i));
         case "--base" -> withBase = true;
-        case "--inline" -> inline = Integer.parseInt(args.get(++i));
+        case "--inline" -> inline = LocalCommand.inlineLimit(args.get(++i), "--inline");
         default -> configArgs.add(args.get(i));
       }
     }
@@ -80,13 +80,17 @@ final class PipelineBench {
     for (Variant v : variants) {
       String x = v.env().get(INLINE_ENV);
       if (x != null) {
-        topicsInline = Math.max(topicsInline, Integer.parseInt(x.trim()));
+        topicsInline =
+            Math.max(
+                topicsInline,
+                LocalCommand.inlineLimit(x, "variant " + v.name() + ": " + INLINE_ENV));
       }
     }
     // A missing or broken dataset fails here, before the broker and the services start.
     Datasets.load(config);
     LocalPipeline.Options options = new LocalPipeline.Options(1, cores, cores, 1, topicsInline);
-    Map<String, String> augmenterEnv = Map.of(INLINE_ENV, String.valueOf(inline));
+    // Every service starts at the topics' limit; each variant then sets its own.
+    Map<String, String> augmenterEnv = Map.of(INLINE_ENV, String.valueOf(topicsInline));
     try (LocalPipeline pipeline = LocalPipeline.start(work.resolve("pipeline"), options);
         CoordinatorClient client =
             new CoordinatorClient(pipeline.coordinatorAddress(), pipeline.apiToken())) {
@@ -293,7 +297,7 @@ final class PipelineBench {
   /**
    * One pipeline configuration of a benchmark: {@code lag[:adversaries[:trainer threads[:adversary
    * threads[:early threads]]]]} and any number of {@code +NAME=VALUE} environment variables for the
-   * trainer and the adversaries.
+   * trainer, the adversaries and the augmenter.
    */
   record Variant(
       int lag,

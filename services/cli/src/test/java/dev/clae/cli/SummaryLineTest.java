@@ -26,7 +26,7 @@ class SummaryLineTest {
   }
 
   @Test
-  void aLocalRunWithoutAReportLeavesTheFieldOut() throws Exception {
+  void theTrainCommandsLineHasNoReportAndKeepsTheOrder() throws Exception {
     assertEquals(
         "{\"knn_top1\":0.5,\"knn_top1_untrained\":0.25,\"linear_top1\":null,"
             + "\"images_per_second\":null,\"result\":\"out/result.json\"}",

@@ -99,7 +99,8 @@ class KafkaLimitsTest {
               Map.of(
                   "kafka.bootstrap.servers", broker.bootstrapServers(),
                   "kafka.topic.prefix", "plain.",
-                  "kafka.inline.max.bytes", "2000000"));
+                  "kafka.inline.max.bytes", "2000000",
+                  "kafka.data.retention.ms", "120000"));
       new Topics(raisedLater).ensure(raisedLater);
       try (KafkaProducer<String, byte[]> producer = Kafka.producer(raisedLater, "limits-test-3")) {
         producer.send(new ProducerRecord<>(defaults.views, "b0", payload)).get(30, SECONDS);
@@ -109,8 +110,10 @@ class KafkaLimitsTest {
               Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
         Config views = topicConfig(admin, defaults.views);
         assertEquals("2065536", views.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
-        // Created with an hour's retention, which raising the limit left alone.
+        // Created with an hour's retention, which the later service, asking for two minutes,
+        // left alone: it only raises the message limit of topics that exist.
         assertEquals("3600000", views.get(TopicConfig.RETENTION_MS_CONFIG).value());
+        assertEquals("3600000", views.get(TopicConfig.SEGMENT_MS_CONFIG).value());
         Config runs = topicConfig(admin, defaults.runs);
         assertEquals("2065536", runs.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
         assertNotEquals(

@@ -67,8 +67,8 @@ public final class Settings {
           "Payloads up to this size travel inside the Kafka message; larger ones go to the"
               + " object store with only their key in the message (claim check). Producers,"
               + " consumers and the topics the pipeline creates allow messages of this size plus"
-              + " 64 KiB (at least Kafka's default 1 MiB); topics created beforehand need their"
-              + " max.message.bytes raised to match.");
+              + " 64 KiB (at least Kafka's default 1 MiB), at most 4128768; a service raises the"
+              + " max.message.bytes of existing topics below that at start.");
 
   /** How long the topics that carry payloads keep their records. */
   public static final Setting DATA_RETENTION_MS =

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +110,9 @@ public final class Topics {
   /**
    * Returns the configuration of a topic the pipeline creates: every topic admits the largest
    * message the pipeline sends ({@link Kafka#maxMessageBytes}); the bulk topics keep their records
-   * for {@code kafka.data.retention.ms} only, in segments of 64 MiB so that old ones are deleted.
+   * for {@code kafka.data.retention.ms} only, in segments of at most 64 MiB that are closed after
+   * the retention at the latest, so that a quiet topic's old records are deleted too (the broker
+   * never deletes the segment it is writing).
    */
   Map<String, String> configOf(String topic, Settings settings) {
     Map<String, String> c = new HashMap<>();
@@ -117,6 +120,7 @@ public final class Topics {
     if (bulk().contains(topic)) {
       c.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(dataRetentionMs(settings)));
       c.put(TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(SEGMENT_BYTES));
+      c.put(TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(dataRetentionMs(settings)));
     }
     return c;
   }
@@ -124,7 +128,12 @@ public final class Topics {
   /** Segment size of the bulk topics: 64 MiB, far above the largest message (4 MiB). */
   static final int SEGMENT_BYTES = 64 << 20;
 
-  private static long dataRetentionMs(Settings settings) {
+  /**
+   * Returns {@code kafka.data.retention.ms}.
+   *
+   * @throws IllegalArgumentException naming the setting when it is below a minute or not a number
+   */
+  public static long dataRetentionMs(Settings settings) {
     long ms = settings.getLong(Settings.DATA_RETENTION_MS);
     if (ms < 60_000) {
       throw new IllegalArgumentException(
@@ -143,6 +152,7 @@ public final class Topics {
    *     topic's limit is too low and cannot be raised
    */
   public void ensure(Settings settings) {
+    dataRetentionMs(settings);
     String bootstrap = settings.get(Settings.KAFKA_BOOTSTRAP);
     int maxMessage = Kafka.maxMessageBytes(settings);
     try (Admin admin =
@@ -172,6 +182,8 @@ public final class Topics {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw e;
           }
+          // Another service created some at the same moment, with settings of its own.
+          missing.forEach(t -> present.add(t.name()));
         }
       }
       raiseLimits(admin, present, maxMessage);
@@ -191,8 +203,20 @@ public final class Topics {
     }
     List<ConfigResource> resources =
         topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-    Map<ConfigResource, Config> configs =
-        admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS);
+    Map<ConfigResource, Config> configs;
+    try {
+      configs = admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof AuthorizationException)) {
+        throw e;
+      }
+      LOG.warn(
+          "not allowed to read the topics' configuration ({}): they must admit messages of {}"
+              + " bytes (max.message.bytes), or larger payloads will be refused",
+          e.getCause().getMessage(),
+          maxMessage);
+      return;
+    }
     Map<ConfigResource, Collection<AlterConfigOp>> raise = new HashMap<>();
     configs.forEach(
         (r, c) -> {

@@ -50,7 +50,9 @@ class KafkaSizingTest {
       Map<String, String> c = t.configOf(bulk, s);
       assertEquals("2065536", c.get("max.message.bytes"), bulk);
       assertEquals("120000", c.get("retention.ms"), bulk);
-      assertEquals(String.valueOf(64 << 20), c.get("segment.bytes"), bulk);
+      assertEquals("67108864", c.get("segment.bytes"), bulk);
+      // A quiet topic's segment closes after the retention, so that it can be deleted.
+      assertEquals("120000", c.get("segment.ms"), bulk);
     }
     for (String control : new String[] {t.runs, t.progress, t.results, t.checkpoints}) {
       assertEquals(Map.of("max.message.bytes", "2065536"), t.configOf(control, s), control);
@@ -64,6 +66,9 @@ class KafkaSizingTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class, () -> new Topics(s).configOf(new Topics(s).views, s));
+    assertTrue(e.getMessage().startsWith("kafka.data.retention.ms=59999"), e.getMessage());
+    // Also where every topic exists already: each service checks it at start.
+    e = assertThrows(IllegalArgumentException.class, () -> Topics.dataRetentionMs(s));
     assertTrue(e.getMessage().startsWith("kafka.data.retention.ms=59999"), e.getMessage());
   }
 }

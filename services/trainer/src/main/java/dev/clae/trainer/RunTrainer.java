@@ -158,10 +158,12 @@ final class RunTrainer implements AutoCloseable {
 
   /**
    * How long the trainer may wait with no snapshot sent before it sends its newest one again: a
-   * quarter of the weights topic's retention, so that the topic always holds the snapshot the next
-   * step's direction needs, however long adversaries are away.
+   * quarter of the shortest retention the pipeline gives its topics (a minute), so that the weights
+   * topic always holds the snapshot the next step's direction needs, however long adversaries are
+   * away. A waiting trainer sends one message of a few hundred KB (a claim check for large models)
+   * every 15 s.
    */
-  private final long resendNanos;
+  static final Duration RESEND_AFTER = Duration.ofSeconds(15);
 
   private final List<StepRecord> history = new ArrayList<>();
   private final Map<String, Object> extras = new LinkedHashMap<>();
@@ -193,10 +195,6 @@ final class RunTrainer implements AutoCloseable {
     this.data = Kafka.reader(ctx.settings(), ctx.serviceId() + "-data");
     this.inlineMax = ctx.settings().getInt(dev.clae.platform.Settings.INLINE_MAX_BYTES);
     this.earlyThreads = earlyThreads(ctx.settings());
-    this.resendNanos =
-        Duration.ofMillis(ctx.settings().getLong(dev.clae.platform.Settings.DATA_RETENTION_MS))
-                .toNanos()
-            / 4;
   }
 
   /**
@@ -616,21 +614,23 @@ final class RunTrainer implements AutoCloseable {
   }
 
   /**
-   * Sends the newest snapshot's message again when none has been sent for {@link #resendNanos}. Its
-   * claim-checked object, if any, is still kept (only older ones are deleted), and an adversary
+   * Sends the newest snapshot's message again when none has been sent for {@link #RESEND_AFTER}.
+   * Its claim-checked object, if any, is still kept (only older ones are deleted), and an adversary
    * that reads both copies keeps one.
    */
   private void resendWeightsIfIdle() {
-    if (lastWeightsMessage == null || System.nanoTime() - lastWeightsSent < resendNanos) {
+    if (lastWeightsMessage == null
+        || System.nanoTime() - lastWeightsSent < RESEND_AFTER.toNanos()) {
       return;
     }
     producer.send(new ProducerRecord<>(ctx.topics().weights, run, lastWeightsMessage));
+    producer.flush();
     lastWeightsSent = System.nanoTime();
     ctx.metrics().increment("weight_snapshots_resent_total");
     LOG.info(
-        "no step for {} s: sent the weights of version {} again, within the weights topic's"
-            + " retention",
-        resendNanos / 1_000_000_000L,
+        "no weight snapshot sent for {} s while waiting: sent version {} again, so that the"
+            + " weights topic keeps it whatever its retention",
+        RESEND_AFTER.toSeconds(),
         lastWeights);
   }
 
