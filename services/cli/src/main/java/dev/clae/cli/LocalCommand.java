@@ -134,8 +134,7 @@ final class LocalCommand {
   static int inlineLimit(String text, String what) {
     int n = number(text, what);
     try {
-      Kafka.maxMessageBytes(
-          Settings.of(Map.of(Settings.INLINE_MAX_BYTES.name(), String.valueOf(n))));
+      Kafka.maxMessageBytes(n);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(what + " " + n + ": " + e.getMessage(), e);
     }

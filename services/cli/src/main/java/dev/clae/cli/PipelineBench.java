@@ -119,14 +119,12 @@ final class PipelineBench {
           int threads = v.trainerThreads() > 0 ? v.trainerThreads() : lag == 0 ? cores : half;
           int adversaryThreads =
               v.adversaryThreads() > 0 ? v.adversaryThreads() : lag == 0 ? cores : half;
-          Map<String, String> engineEnv = v.env();
-          Map<String, String> trainerEnv = new HashMap<>(engineEnv);
+          Map<String, String> carrierEnv = new HashMap<>(v.env());
+          carrierEnv.putIfAbsent(INLINE_ENV, String.valueOf(inline));
+          Map<String, String> trainerEnv = new HashMap<>(carrierEnv);
           if (v.earlyThreads() != null) {
             trainerEnv.put("CLAE_TRAINER_EARLY_THREADS", String.valueOf(v.earlyThreads()));
           }
-          Map<String, String> carrierEnv = new HashMap<>(engineEnv);
-          carrierEnv.putIfAbsent(INLINE_ENV, String.valueOf(inline));
-          trainerEnv.putIfAbsent(INLINE_ENV, String.valueOf(inline));
           if (!carrierEnv.equals(augmenterEnv)) {
             pipeline.restart("augmenter", 1, carrierEnv);
             augmenterEnv = carrierEnv;
@@ -318,9 +316,9 @@ final class PipelineBench {
       }
       int[] v = {0, 1, 0, 0};
       for (int j = 0; j < Math.min(p.length, 4); j++) {
-        v[j] = Integer.parseInt(p[j]);
+        v[j] = LocalCommand.number(p[j], "--variants " + text + ":");
       }
-      Integer early = p.length > 4 ? Integer.valueOf(p[4]) : null;
+      Integer early = p.length > 4 ? LocalCommand.number(p[4], "--variants " + text + ":") : null;
       Map<String, String> env = new LinkedHashMap<>();
       for (int j = 1; j < parts.length; j++) {
         int eq = parts[j].indexOf('=');

@@ -48,6 +48,10 @@ class PipelineBenchVariantTest {
     IllegalArgumentException env =
         assertThrows(IllegalArgumentException.class, () -> PipelineBench.Variant.parse("0+SPIN"));
     assertTrue(env.getMessage().contains("'SPIN'"), env.getMessage());
-    assertThrows(NumberFormatException.class, () -> PipelineBench.Variant.parse("x:1"));
+    IllegalArgumentException number =
+        assertThrows(IllegalArgumentException.class, () -> PipelineBench.Variant.parse("x:1"));
+    assertTrue(
+        number.getMessage().startsWith("--variants x:1: x: not a whole number"),
+        number.getMessage());
   }
 }

@@ -49,7 +49,7 @@ public final class LocalPipeline implements AutoCloseable {
      * Returns the defaults: one adversary, two threads each, and payloads up to 4,000,000 bytes
      * inline. The broker is this machine's own, so its limits can be raised; a view batch through
      * the broker costs less CPU than a round trip through the store (docs/pipeline.md, "Views
-     * through the broker"). The services' own default stays at Kafka's 1 MiB.
+     * through the broker"). The services' own default stays at 900,000, within Kafka's 1 MiB.
      */
     public static Options defaults() {
       return new Options(1, 2, 2, 2, 4_000_000);

@@ -35,7 +35,11 @@ public final class Kafka {
    *     framing under {@link Messages#MAX_MESSAGE_BYTES}
    */
   public static int maxMessageBytes(Settings settings) {
-    int inline = settings.getInt(Settings.INLINE_MAX_BYTES);
+    return maxMessageBytes(settings.getInt(Settings.INLINE_MAX_BYTES));
+  }
+
+  /** Like {@link #maxMessageBytes(Settings)}, for an inline limit given directly. */
+  public static int maxMessageBytes(int inline) {
     if (inline < 0 || inline > Messages.MAX_MESSAGE_BYTES - FRAMING_BYTES) {
       throw new IllegalArgumentException(
           Settings.INLINE_MAX_BYTES.name()

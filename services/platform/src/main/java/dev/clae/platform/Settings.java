@@ -266,12 +266,11 @@ public final class Settings {
    * @throws IllegalArgumentException naming the setting when it is not an integer
    */
   public int getInt(Setting s) {
-    String v = get(s);
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(s.name() + "=" + v + ": expected an integer");
+    long v = getLong(s);
+    if (v != (int) v) {
+      throw new IllegalArgumentException(s.name() + "=" + v + ": out of the integer range");
     }
+    return (int) v;
   }
 
   /** Returns this replica's name: {@code service.id}, or {@code <service>-<host>-<pid>}. */

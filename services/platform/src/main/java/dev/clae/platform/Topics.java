@@ -118,9 +118,10 @@ public final class Topics {
     Map<String, String> c = new HashMap<>();
     c.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(Kafka.maxMessageBytes(settings)));
     if (bulk().contains(topic)) {
-      c.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(dataRetentionMs(settings)));
+      String retention = String.valueOf(dataRetentionMs(settings));
+      c.put(TopicConfig.RETENTION_MS_CONFIG, retention);
       c.put(TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(SEGMENT_BYTES));
-      c.put(TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(dataRetentionMs(settings)));
+      c.put(TopicConfig.SEGMENT_MS_CONFIG, retention);
     }
     return c;
   }
